@@ -1,0 +1,54 @@
+# The two commands that matter: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install translations compile-translations migrate demo vendor lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+compile-translations: install
+	$(FLASK) translate compile
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) crm seed-demo --if-empty
+
+run: compile-translations demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The whole suite on SQLite (browser included), then again on PostgreSQL when
+# CRM_TEST_DATABASE_URL names a database (as .ci/run does).
+test: compile-translations
+	@echo "== test suite on SQLite, with the browser tests =="
+	CRM_TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$CRM_TEST_DATABASE_URL" ]; then \
+		echo "== test suite on PostgreSQL ($$CRM_TEST_DATABASE_URL) =="; \
+		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+translations: install
+	$(FLASK) translate update
+	$(BIN)/python scripts/po_todo.py fill-en
+	$(FLASK) translate compile
+
+vendor:
+	scripts/vendor.sh
+
+lint: install
+	$(BIN)/ruff check crm tests config.py wsgi.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache messages.pot
+	find . -name __pycache__ -prune -exec rm -rf {} +

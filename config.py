@@ -1,0 +1,105 @@
+"""Configuration classes, read from the environment once, here and nowhere else."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# Secrets that must never reach production: the development default and obvious placeholders.
+WEAK_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret", "development-only-secret-key"}
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'crm.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+
+    # Flask-Limiter: in memory by default, shared through Redis when it is configured.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_ATTEMPTS_PER_MINUTE = 10
+
+    # Passwords: werkzeug's scrypt (memory-hard; never a fast hash).
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("CRM_TIMEZONE", "Africa/Casablanca")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("ar", "fr", "en")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "crm@localhost")
+
+    ITEMS_PER_PAGE = 25
+    PROPAGATE_EXCEPTIONS = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # `make run` serves with the production-like error pages
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("CRM_TEST_DATABASE_URL") or "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False  # the tests that prove CSRF turn it back on
+    BABEL_DEFAULT_LOCALE = "en"  # tests that check French or Arabic ask for them
+    # A cheap scrypt cost keeps the suite fast; the algorithm stays the same.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    PROPAGATE_EXCEPTIONS = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or placeholder secret key, and say why."""
+        key = os.environ.get("SECRET_KEY", "")
+        if key.strip().lower() in WEAK_SECRET_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY is missing or too weak for production: set it to a random value of "
+                "at least 32 characters, for instance the output of "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration class named by CRM_ENV (development when unset)."""
+    name = os.environ.get("CRM_ENV", "development").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"CRM_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

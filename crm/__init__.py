@@ -1,0 +1,72 @@
+"""The CRM application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, ProductionConfig, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the application; nothing else in the package runs at import."""
+    config_class = config_class or config_from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_hooks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from crm import models  # noqa: F401  (every table known to Alembic and the shell)
+    from crm.auth.loader import init_login
+    from crm.database import init_database
+    from crm.extensions import babel, csrf, db, limiter, migrate
+    from crm.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from crm.auth.views import bp as auth_bp
+    from crm.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+
+def register_cli(app: Flask) -> None:
+    from crm.cli import crm_cli, translate_cli
+
+    app.cli.add_command(crm_cli)
+    app.cli.add_command(translate_cli)
+
+
+def register_hooks(app: Flask) -> None:
+    from crm.errors import register_error_handlers
+    from crm.i18n import register_i18n
+    from crm.navigation import register_navigation
+    from crm.security import register_security
+
+    register_error_handlers(app)
+    register_i18n(app)
+    register_navigation(app)
+    register_security(app)

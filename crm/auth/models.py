@@ -1,0 +1,57 @@
+"""User accounts and their roles."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.common.enums import LabelledEnum, enum_type
+from crm.common.mixins import TimestampMixin
+from crm.extensions import db
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    OFFICER = "officer"
+    INNOVATOR = "innovator"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.ADMIN: _l("Administrator"),
+            cls.MANAGER: _l("Manager"),
+            cls.OFFICER: _l("Program officer"),
+            cls.INNOVATOR: _l("Innovator"),
+        }
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_type(Role), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout, password change and deactivation: every older session stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

@@ -1,0 +1,71 @@
+"""Who may do what: the action × role table, object rules, the view decorators and `can`.
+
+Every route declares its permission with `require(action)` or `public`; a test walks
+`app.url_map` and fails on any route that declares nothing.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from crm.auth.models import Role
+
+ADMIN, MANAGER, OFFICER, INNOVATOR = Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.INNOVATOR
+EVERYONE = frozenset(Role)
+STAFF = frozenset({ADMIN, MANAGER, OFFICER})
+
+# action -> roles that may perform it (before any object rule).
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "home.view": EVERYONE,
+    "account.manage_own": EVERYONE,
+    "users.manage": frozenset({ADMIN}),
+}
+
+# action -> rule(user, obj) checked when an object is given; domains add theirs here.
+OBJECT_RULES: dict[str, Callable] = {}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """True when `user` may perform `action` (on `obj`, when given)."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown permission {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.role not in PERMISSIONS[action]:
+        return False
+    rule = OBJECT_RULES.get(action)
+    if obj is not None and rule is not None:
+        return bool(rule(user, obj))
+    return True
+
+
+def ensure(user, action: str, obj=None) -> None:
+    """Abort with 404 (not 403: ids must leak nothing) unless `user` may act."""
+    if not can(user, action, obj):
+        abort(404)
+
+
+def require(action: str):
+    """View decorator: login required, then the role must be allowed `action`."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown permission {action!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            ensure(current_user, action)
+            return view(*args, **kwargs)
+
+        protected = login_required(wrapped)
+        protected.required_permission = action
+        return protected
+
+    return decorator
+
+
+def public(view):
+    """Marks a view that anyone may reach, logged in or not (login page, health check)."""
+    view.required_permission = "public"
+    return view

@@ -1,0 +1,127 @@
+"""Account operations: authentication, passwords, sessions, user administration."""
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from crm.auth.models import Role, User
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+
+# Compared against when the email is unknown, so both failures cost the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt:1024:8:1")
+
+
+def normalize_email(email: str) -> str:
+    """The canonical form of an email address, or ServiceError when it is not one."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ServiceError(_l("This is not a valid email address."), field="email") from error
+    return result.normalized.lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(db.select(User).order_by(User.role, User.email)))
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _check_password_strength(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ServiceError(
+            _l("The password must have at least %(count)d characters.", count=minimum),
+            field="password",
+        )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (no hint of which failed)."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session of `user` (all devices)."""
+    user.session_epoch += 1
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the user's own password; their other sessions end."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise ServiceError(_l("The current password is not correct."), field="current_password")
+    _check_password_strength(new_password)
+    user.password_hash = _hash(new_password)
+    user.session_epoch += 1
+    db.session.commit()
+
+
+def set_language(user: User, language: str) -> None:
+    if language in current_app.config["LANGUAGES"]:
+        user.language = language
+        db.session.commit()
+
+
+def create_user(
+    actor: User | None, email: str, password: str, role: Role, language: str, full_name: str = ""
+) -> User:
+    """Create an account; the email must be new."""
+    email = normalize_email(email)
+    if get_user_by_email(email) is not None:
+        raise ServiceError(_l("An account with this email already exists."), field="email")
+    _check_password_strength(password)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        password_hash=_hash(password),
+        role=role,
+        language=language,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_user(
+    actor: User, user: User, role: Role, language: str, active: bool, full_name: str
+) -> None:
+    """Change a user's role, language, name or active flag (deactivation ends their sessions)."""
+    if user.id == actor.id and (role != Role.ADMIN or not active):
+        raise ServiceError(_l("You cannot remove your own administrator access."))
+    if user.active and not active:
+        user.session_epoch += 1
+    user.role, user.language, user.active = role, language, active
+    user.full_name = full_name.strip()
+    db.session.commit()
+
+
+def upsert_user(email: str, password: str, role: Role, language: str = "fr") -> tuple[User, bool]:
+    """Create the user or update its password and role (the CLI's create-user)."""
+    email = normalize_email(email)
+    user = get_user_by_email(email)
+    if user is None:
+        return create_user(None, email, password, role, language), True
+    _check_password_strength(password)
+    user.password_hash = _hash(password)
+    user.role = role
+    user.active = True
+    user.session_epoch += 1
+    db.session.commit()
+    return user, False

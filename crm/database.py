@@ -1,0 +1,35 @@
+"""Engine settings: SQLite pragmas so concurrent requests wait instead of failing."""
+
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+
+from crm.extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_database(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def is_database_reachable() -> bool:
+    try:
+        db.session.execute(db.text("SELECT 1"))
+        return True
+    except Exception:  # any driver error means "not reachable" to a health check
+        db.session.rollback()
+        return False

@@ -1,0 +1,58 @@
+"""Languages: choosing the locale, its text direction, and Babel formatters for templates."""
+
+from decimal import Decimal
+
+from babel import Locale
+from flask import Flask, current_app, request
+from flask_babel import format_currency, format_decimal, get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "lang"
+# Each language is named in itself in the switcher, so anyone can find their own.
+NATIVE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+
+
+def select_locale() -> str:
+    """The user's preference, then the switcher's cookie, then the browser's Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def text_direction() -> str:
+    return Locale.parse(str(get_locale())).text_direction
+
+
+def format_mad(amount: Decimal | int | None) -> str:
+    """A Moroccan dirham amount, formatted for the current locale."""
+    if amount is None:
+        return ""
+    return format_currency(amount, "MAD")
+
+
+def register_i18n(app: Flask) -> None:
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["mad"] = format_mad
+    app.jinja_env.filters["number"] = format_decimal
+
+    @app.context_processor
+    def inject_language():
+        return {
+            "lang": str(get_locale()),
+            "text_direction": text_direction(),
+            "language_names": NATIVE_NAMES,
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,49 @@
+"""Home (fitted to the role), language switching and /healthz."""
+
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, url_for
+from flask_login import current_user
+
+from crm.auth import services as auth_services
+from crm.auth.permissions import public, require
+from crm.common.forms import LanguageForm
+from crm.common.urls import safe_redirect_target
+from crm.database import is_database_reachable
+from crm.i18n import LANGUAGE_COOKIE
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@require("home.view")
+def home():
+    return render_template(f"main/home_{current_user.role.value}.html")
+
+
+@bp.post("/language")
+@public
+def set_language():
+    form = LanguageForm()
+    target = url_for("main.home")
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
+        target = safe_redirect_target(form.next.data, target)
+        response = make_response(redirect(target))
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            form.lang.data,
+            max_age=60 * 60 * 24 * 365,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        if current_user.is_authenticated:
+            auth_services.set_language(current_user, form.lang.data)
+        return response
+    return redirect(target)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    reachable = is_database_reachable()
+    body = {"status": "ok" if reachable else "error", "database": reachable}
+    return jsonify(body), 200 if reachable else 503

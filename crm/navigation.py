@@ -1,0 +1,30 @@
+"""The main menu, gated by permissions, and `can` for templates."""
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm.auth.permissions import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    permission: str
+
+
+NAV_ITEMS = [
+    NavItem("main.home", _l("Home"), "home.view"),
+    NavItem("auth.list_users", _l("Users"), "users.manage"),
+]
+
+
+def register_navigation(app: Flask) -> None:
+    app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
+
+    @app.context_processor
+    def inject_nav_items():
+        return {"nav_items": [item for item in NAV_ITEMS if can(current_user, item.permission)]}
