@@ -175,3 +175,38 @@ def test_successful_logins_are_not_counted(app, db):
     for _ in range(12):
         assert _login(client, user.email).status_code == 302
         client.post("/logout")
+
+
+@pytest.fixture
+def redis_url():
+    import os
+
+    url = os.environ.get("CRM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("CRM_TEST_REDIS_URL is not set (CI sets it to the local Redis)")
+    return url
+
+
+def test_throttling_counts_in_redis_when_it_is_configured(redis_url):
+    import uuid
+
+    import redis
+
+    from crm.extensions import db as _db
+    from crm.extensions import limiter
+    from tests.conftest import _empty_tables, _prepare_schema, build_app
+
+    prefix = f"crm-test-{uuid.uuid4().hex[:8]}"
+    app = build_app(RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=prefix)
+    with app.app_context():
+        _prepare_schema()
+        user = make_user(Role.OFFICER)
+        client = app.test_client()
+        for _ in range(10):
+            _login(client, user.email, "wrong-password")
+        assert _login(client, user.email, "wrong-password").status_code == 429
+        keys = redis.Redis.from_url(redis_url).keys(f"*{prefix}*")
+        assert keys, "the counters are not in Redis"
+        limiter.reset()
+        _db.session.rollback()
+        _empty_tables()
