@@ -55,6 +55,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "crm@localhost")
 
     ITEMS_PER_PAGE = 25
+    # How many reverse proxies (nginx, a load balancer) stand before the app, 0 when none.
+    PROXY_COUNT = int(os.environ.get("CRM_PROXY_COUNT", "0"))
     PROPAGATE_EXCEPTIONS = False
 
 

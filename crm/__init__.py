@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env
 
@@ -20,6 +21,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy: the client's address (for the audit log and throttling).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
     Path(app.instance_path).mkdir(exist_ok=True)
 
     register_extensions(app)
@@ -47,10 +52,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
+    from crm.interactions.views import bp as interactions_bp
     from crm.main.views import bp as main_bp
+    from crm.organizations.views import bp as organizations_bp
+    from crm.people.views import bp as people_bp
+    from crm.pipeline.views import bp as pipeline_bp
+    from crm.projects.views import bp as projects_bp
+    from crm.search.views import bp as search_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
+                      interactions_bp, search_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
@@ -61,12 +73,14 @@ def register_cli(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from crm.audit.web import register_audit
     from crm.errors import register_error_handlers
     from crm.i18n import register_i18n
     from crm.navigation import register_navigation
     from crm.security import register_security
 
     register_error_handlers(app)
+    register_audit(app)
     register_i18n(app)
     register_navigation(app)
     register_security(app)

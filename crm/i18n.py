@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from babel import Locale
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_currency, format_decimal, get_locale
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ NATIVE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 def select_locale() -> str:
     """The user's preference, then the switcher's cookie, then the browser's Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI, background jobs: callers use force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     cookie = request.cookies.get(LANGUAGE_COOKIE)

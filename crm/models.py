@@ -1,5 +1,17 @@
 """Every domain's models, imported so Alembic, the shell and the tests see all tables."""
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
+from crm.interactions.models import Interaction, InteractionKind
+from crm.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
+from crm.people.models import Gender, Person
+from crm.pipeline.models import Stage, StageTransition
+from crm.projects.models import Project
+from crm.search.models import SearchToken
+from crm.tags.models import Tag
 
-__all__ = ["Role", "User"]
+__all__ = [
+    "AuditEntry", "Gender", "Interaction", "InteractionKind", "Membership", "MembershipRole",
+    "Organization", "OrganizationKind", "Person", "Project", "Role", "SearchToken", "Stage",
+    "StageTransition", "Tag", "User",
+]

@@ -18,6 +18,11 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("main.home", _l("Home"), "home.view"),
+    NavItem("pipeline.show_board", _l("Pipeline"), "pipeline.view"),
+    NavItem("projects.list_projects", _l("Projects"), "project.view"),
+    NavItem("organizations.list_organizations", _l("Organizations"), "organization.view"),
+    NavItem("people.list_people", _l("People"), "person.view"),
+    NavItem("pipeline.list_stages", _l("Stages"), "stages.manage"),
     NavItem("auth.list_users", _l("Users"), "users.manage"),
 ]
 
@@ -27,4 +32,6 @@ def register_navigation(app: Flask) -> None:
 
     @app.context_processor
     def inject_nav_items():
-        return {"nav_items": [item for item in NAV_ITEMS if can(current_user, item.permission)]}
+        items = [item for item in NAV_ITEMS
+                 if item.endpoint in app.view_functions and can(current_user, item.permission)]
+        return {"nav_items": items}

@@ -12,6 +12,7 @@ from config import TestingConfig
 from crm import create_app
 from crm.extensions import db as _db
 from crm.extensions import limiter
+from crm.pipeline import services as pipeline_services
 from tests.factories import PASSWORD, make_user
 
 ENGINE = "postgresql" if os.environ.get("CRM_TEST_DATABASE_URL") else "sqlite"
@@ -59,6 +60,7 @@ def app():
     app = build_app()
     with app.app_context():
         _prepare_schema()
+        pipeline_services.ensure_default_stages()  # as migration 0002 does
         limiter.reset()
         yield app
         _db.session.rollback()

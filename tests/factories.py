@@ -26,3 +26,32 @@ def make_user(role=Role.OFFICER, email=None, language="en", active=True, full_na
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_organization(actor=None, name=None, **data):
+    from crm.organizations import services
+    from crm.organizations.models import OrganizationKind
+
+    n = next(_counter)
+    data.setdefault("kind", OrganizationKind.ASSOCIATION)
+    return services.create_organization(actor, name=name or f"Association Test {n}", **data)
+
+
+def make_person(actor=None, first_name=None, last_name=None, **data):
+    from crm.people import services
+
+    n = next(_counter)
+    return services.create_person(actor, first_name=first_name or f"Prénom{n}",
+                                  last_name=last_name or f"Nom{n}", **data)
+
+
+def make_project(actor=None, organization=None, stage=None, officer=None, name=None, **data):
+    from crm.pipeline import services as pipeline
+    from crm.projects import services
+
+    n = next(_counter)
+    organization = organization or make_organization(actor)
+    stage_obj = pipeline.get_stage(stage) if isinstance(stage, str) else stage
+    return services.create_project(actor, organization, stage=stage_obj,
+                                   name=name or f"Projet {n}",
+                                   officer_id=officer.id if officer else None, **data)

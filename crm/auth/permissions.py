@@ -16,15 +16,66 @@ ADMIN, MANAGER, OFFICER, INNOVATOR = Role.ADMIN, Role.MANAGER, Role.OFFICER, Rol
 EVERYONE = frozenset(Role)
 STAFF = frozenset({ADMIN, MANAGER, OFFICER})
 
+EDITORS = frozenset({ADMIN, OFFICER})
+ASSIGNERS = frozenset({ADMIN, MANAGER})
+
 # action -> roles that may perform it (before any object rule).
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "home.view": EVERYONE,
     "account.manage_own": EVERYONE,
     "users.manage": frozenset({ADMIN}),
+    "stages.manage": frozenset({ADMIN}),
+    "search.use": STAFF,
+    "pipeline.view": STAFF,
+    "interaction.create": EDITORS,
+    "organization.view": STAFF,
+    "organization.export": STAFF,
+    "organization.create": EDITORS,
+    "organization.edit": EDITORS,
+    "person.view": STAFF,
+    "person.export": STAFF,
+    "person.create": EDITORS,
+    "person.edit": EDITORS,
+    "project.view": STAFF,
+    "project.export": STAFF,
+    "project.create": EDITORS,
+    "project.edit": EDITORS,
+    "project.assign": ASSIGNERS,
 }
 
-# action -> rule(user, obj) checked when an object is given; domains add theirs here.
-OBJECT_RULES: dict[str, Callable] = {}
+
+def _officers_of_project(project) -> set:
+    return {project.officer_id}
+
+
+def _officers_of_organization(organization) -> set:
+    return {p.officer_id for p in organization.projects if p.archived_at is None}
+
+
+def _officers_of_person(person) -> set:
+    officers = set()
+    for membership in person.memberships:
+        officers |= _officers_of_organization(membership.organization)
+    return officers
+
+
+def _in_portfolio(officers_of: Callable) -> Callable:
+    """Officers change what is theirs or nobody's; admins change everything."""
+
+    def rule(user, obj) -> bool:
+        if user.role == ADMIN:
+            return True
+        return officers_of(obj) <= {None, user.id}
+
+    return rule
+
+
+# action -> rule(user, obj) checked when an object is given.
+OBJECT_RULES: dict[str, Callable] = {
+    "project.edit": _in_portfolio(_officers_of_project),
+    "organization.edit": _in_portfolio(_officers_of_organization),
+    "person.edit": _in_portfolio(_officers_of_person),
+}
 
 
 def can(user, action: str, obj=None) -> bool:

@@ -1,0 +1,113 @@
+"""Recording changes. The request's address is handed over by the web layer (a context
+variable set before each request), so services stay free of `request`."""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask_babel import lazy_gettext as _l
+
+from crm.audit.models import AuditEntry
+from crm.extensions import db
+
+current_address: ContextVar[str] = ContextVar("current_address", default="")
+
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("updated"),
+    "archive": _l("archived"),
+    "restore": _l("restored"),
+    "merge": _l("merged"),
+    "merged_into": _l("merged into another record"),
+    "stage": _l("stage changed"),
+    "delete": _l("deleted"),
+}
+
+
+def _plain(value):
+    """A JSON-friendly rendering of a column value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def apply_changes(obj, data: dict) -> dict:
+    """Set the attributes of `obj` from `data`; return {field: [old, new]} of what changed."""
+    changes = {}
+    for field, new in data.items():
+        old = getattr(obj, field)
+        if _plain(old) != _plain(new):
+            changes[field] = [_plain(old), _plain(new)]
+            setattr(obj, field, new)
+    return changes
+
+
+def record(actor, action: str, entity_type: str, entity_id: int, changes: dict | None = None):
+    """Add an audit entry to the session (committed with the change it describes)."""
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        address=current_address.get(),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        changes=changes or {},
+    )
+    db.session.add(entry)
+    return entry
+
+
+def snapshot(obj, fields: list[str]) -> dict:
+    """The creation record: {field: [None, value]} for the fields that have a value."""
+    return {f: [None, _plain(getattr(obj, f))] for f in fields if getattr(obj, f) not in
+            (None, "", set())}
+
+
+def history(entity_type: str, entity_id: int, limit: int = 50) -> list[AuditEntry]:
+    query = (
+        db.select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .options(db.joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+FIELD_LABELS = {
+    "name": _l("Name"), "name_arabic": _l("Name in Arabic"), "first_name": _l("First name"),
+    "last_name": _l("Last name"), "email": _l("Email"), "phone": _l("Phone"),
+    "gender": _l("Gender"), "city": _l("City"), "region": _l("Region"), "notes": _l("Notes"),
+    "kind": _l("Kind"), "legal_identifier": _l("Legal identifier"),
+    "founding_year": _l("Founding year"), "address": _l("Address"), "website": _l("Website"),
+    "description": _l("Description"), "themes": _l("Themes"), "sdgs": _l("SDGs"),
+    "tags": _l("Tags"), "cohort": _l("Cohort"), "officer_id": _l("Officer"),
+    "stage": _l("Stage"), "note": _l("Note"), "organization_id": _l("Organization"),
+    "merged_from": _l("Merged from record"), "merged_into": _l("Merged into record"),
+    "links_moved": _l("Links moved"), "member_added": _l("Member added"),
+    "member_removed": _l("Member removed"), "summary": _l("Summary"),
+}
+
+
+def field_label(field: str) -> str:
+    return str(FIELD_LABELS.get(field, field))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def audit_value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)

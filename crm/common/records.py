@@ -1,0 +1,59 @@
+"""What every versioned, archivable, audited record shares: conflict-checked updates,
+archiving and restoring."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.audit import services as audit
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+
+
+class ConflictError(ServiceError):
+    """Someone else saved the record since the form was opened; nothing was overwritten."""
+
+    def __init__(self, record):
+        super().__init__(
+            _l("Someone else saved this record while you were editing it. Nothing was "
+               "overwritten: compare with the saved values below, then save again.")
+        )
+        self.record = record
+
+
+def check_version(record, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != record.version:
+        raise ConflictError(record)
+
+
+def commit_or_conflict(record) -> None:
+    """Commit; a concurrent save detected by the version column becomes a ConflictError."""
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        db.session.refresh(record)
+        raise ConflictError(record) from error
+
+
+def update_record(actor, record, entity_type: str, expected_version, data: dict) -> dict:
+    """Apply `data` if the version still matches, audit what changed (flushes, no commit)."""
+    check_version(record, expected_version)
+    changes = audit.apply_changes(record, data)
+    if changes:
+        audit.record(actor, "update", entity_type, record.id, changes)
+    return changes
+
+
+def archive_record(actor, record, entity_type: str) -> None:
+    if record.archived_at is None:
+        record.archived_at = utcnow()
+        audit.record(actor, "archive", entity_type, record.id)
+        commit_or_conflict(record)
+
+
+def restore_record(actor, record, entity_type: str) -> None:
+    if record.archived_at is not None:
+        record.archived_at = None
+        audit.record(actor, "restore", entity_type, record.id)
+        commit_or_conflict(record)

@@ -1,0 +1,43 @@
+"""Logging interactions and reading them back."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from crm.audit import services as audit
+from crm.errors import ServiceError
+from crm.extensions import db
+from crm.interactions.models import Interaction, InteractionKind
+
+
+def log_interaction(actor, kind: InteractionKind, occurred_on: date, summary: str,
+                    notes: str = "", person=None, organization=None, project=None) -> Interaction:
+    """Record what happened, on a person, an organization and/or a project."""
+    if not (person or organization or project):
+        raise ServiceError(_l("An interaction concerns a person, an organization or a project."))
+    if not summary.strip():
+        raise ServiceError(_l("Summarize what happened."), field="summary")
+    if occurred_on > date.today():
+        raise ServiceError(_l("An interaction cannot be in the future; plan a follow-up instead."),
+                           field="occurred_on")
+    interaction = Interaction(kind=kind, occurred_on=occurred_on, summary=summary.strip(),
+                              notes=notes.strip(), person=person, organization=organization,
+                              project=project, author_id=actor.id if actor else None)
+    db.session.add(interaction)
+    db.session.flush()
+    audit.record(actor, "create", "interaction", interaction.id,
+                 {"summary": [None, interaction.summary]})
+    db.session.commit()
+    return interaction
+
+
+def interactions_of(person_id=None, organization_id=None, project_id=None, limit: int = 50):
+    query = db.select(Interaction).options(db.joinedload(Interaction.author))
+    if person_id:
+        query = query.where(Interaction.person_id == person_id)
+    if organization_id:
+        query = query.where(Interaction.organization_id == organization_id)
+    if project_id:
+        query = query.where(Interaction.project_id == project_id)
+    query = query.order_by(Interaction.occurred_on.desc(), Interaction.id.desc()).limit(limit)
+    return list(db.session.scalars(query))

@@ -1,0 +1,5 @@
+"""Screens of the interactions domain."""
+
+from flask import Blueprint
+
+bp = Blueprint("interactions", __name__)

@@ -1,0 +1,1 @@
+"""Organizations of the third sector: associations, cooperatives, mutuals, amicales..."""

@@ -1,0 +1,1 @@
+"""People: innovators, speakers, participants, experts, funders' representatives."""

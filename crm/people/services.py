@@ -1,0 +1,207 @@
+"""People: create, update, archive, find, detect duplicates, merge."""
+
+from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz
+
+from crm.audit import services as audit
+from crm.auth.services import normalize_email
+from crm.common import phones
+from crm.common.listing import ListParams, order_by
+from crm.common.merge import Match, repoint_references
+from crm.common.records import (
+    archive_record,
+    commit_or_conflict,
+    restore_record,
+    update_record,
+)
+from crm.common.reference import Region
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+from crm.organizations.models import Membership, Organization
+from crm.people.models import Gender, Person
+from crm.search import services as search
+from crm.search.keys import email_tokens, name_tokens, phone_tokens, skeleton, skeleton_tokens
+from crm.tags import services as tags
+from crm.tags.models import Tag
+
+ENTITY = "person"
+FIELDS = ["first_name", "last_name", "name_arabic", "email", "phone", "gender", "city",
+          "region", "notes"]
+FILTERS = ("region", "organization", "tag", "gender", "archived")
+SORTS = {"name": Person.last_name, "first_name": Person.first_name,
+         "created": Person.created_at, "city": Person.city}
+NAME_MATCH_THRESHOLD = 88
+
+
+def _clean(data: dict) -> dict:
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    if not (data.get("first_name") or data.get("last_name") or data.get("name_arabic")):
+        raise ServiceError(_l("Give a name in Latin or in Arabic script."), field="last_name")
+    if data.get("email"):
+        data["email"] = normalize_email(data["email"])
+    else:
+        data["email"] = None
+    try:
+        data["phone"] = phones.to_e164(data.get("phone"))
+    except ValueError as error:
+        raise ServiceError(_l("This phone number is not valid."), field="phone") from error
+    return data
+
+
+def _tokens(person: Person) -> set[str]:
+    return (name_tokens(person.first_name, person.last_name, person.name_arabic, person.city)
+            | email_tokens(person.email) | phone_tokens(person.phone)
+            | skeleton_tokens(person.last_name, person.name_arabic))
+
+
+def reindex(person: Person) -> None:
+    search.index_record(ENTITY, person.id, _tokens(person))
+
+
+def create_person(actor, tag_names: list[str] | None = None, **data) -> Person:
+    """Create a person, index them for search and duplicate matching, and audit it."""
+    person = Person(**_clean(data))
+    person.tags = tags.get_or_create_tags(tag_names or [])
+    db.session.add(person)
+    db.session.flush()
+    reindex(person)
+    audit.record(actor, "create", ENTITY, person.id, audit.snapshot(person, FIELDS))
+    db.session.commit()
+    return person
+
+
+def update_person(actor, person: Person, expected_version: int | None,
+                  tag_names: list[str] | None = None, **data) -> dict:
+    changes = update_record(actor, person, ENTITY, expected_version, _clean(data))
+    if tag_names is not None:
+        old = tags.tag_names(person.tags)
+        person.tags = tags.get_or_create_tags(tag_names)
+        if old != tags.tag_names(person.tags):
+            audit.record(actor, "update", ENTITY, person.id,
+                         {"tags": [old, tags.tag_names(person.tags)]})
+    reindex(person)
+    commit_or_conflict(person)
+    return changes
+
+
+def get_person(person_id: int) -> Person | None:
+    return db.session.get(Person, person_id, options=[
+        db.selectinload(Person.memberships).joinedload(Membership.organization),
+        db.selectinload(Person.tags),
+    ])
+
+
+def list_people(params: ListParams):
+    query = db.select(Person)
+    f = params.filters
+    query = query.where(Person.archived_at.is_not(None) if f.get("archived") == "1"
+                        else Person.archived_at.is_(None))
+    if f.get("region") in Region._value2member_map_:
+        query = query.where(Person.region == Region(f["region"]))
+    if f.get("gender") in Gender._value2member_map_:
+        query = query.where(Person.gender == Gender(f["gender"]))
+    if f.get("organization", "").isdigit():
+        query = query.where(Person.memberships.any(
+            Membership.organization_id == int(f["organization"])))
+    if f.get("tag", "").isdigit():
+        query = query.where(Person.tags.any(Tag.id == int(f["tag"])))
+    if params.q:
+        ids = search.matching_ids(ENTITY, params.q)
+        if ids is not None:
+            query = query.where(Person.id.in_(ids))
+    query = query.options(db.selectinload(Person.memberships).joinedload(Membership.organization))
+    return order_by(query, params, SORTS, "name", Person.id)
+
+
+def _full_name_key(first: str, last: str, arabic: str) -> list[str]:
+    keys = [skeleton(f"{first} {last}"), skeleton(arabic)]
+    return [k for k in keys if len(k) >= 3]
+
+
+def find_similar_people(first_name: str = "", last_name: str = "", name_arabic: str = "",
+                        email: str = "", phone: str = "", exclude_id: int | None = None,
+                        limit: int = 5) -> list[Match]:
+    """People who look like the one described: same email, same phone, or similar name
+    (compared as consonant skeletons, so Latin and Arabic spellings meet)."""
+    matches: dict[int, Match] = {}
+
+    def add(person, reason, score=100):
+        match = matches.setdefault(person.id, Match(person))
+        match.reasons.append(reason)
+        match.score = max(match.score, score)
+
+    try:
+        email = normalize_email(email) if email else ""
+    except ServiceError:
+        email = ""
+    if email:
+        for person in db.session.scalars(db.select(Person).where(Person.email == email)):
+            add(person, _l("same email"))
+    try:
+        phone = phones.to_e164(phone) or ""
+    except ValueError:
+        phone = ""
+    if phone:
+        for person in db.session.scalars(db.select(Person).where(Person.phone == phone)):
+            add(person, _l("same phone"))
+    wanted = _full_name_key(first_name, last_name, name_arabic)
+    candidate_ids = search.exact_token_ids(ENTITY, skeleton_tokens(last_name, name_arabic))
+    if wanted and candidate_ids:
+        query = db.select(Person).where(Person.id.in_(list(candidate_ids)[:500]))
+        for person in db.session.scalars(query):
+            theirs = _full_name_key(person.first_name, person.last_name, person.name_arabic)
+            score = max((fuzz.ratio(a, b) for a in wanted for b in theirs), default=0)
+            if score >= NAME_MATCH_THRESHOLD:
+                add(person, _l("similar name"), int(score))
+    found = [m for pid, m in matches.items()
+             if pid != exclude_id and m.record.archived_at is None]
+    return sorted(found, key=lambda m: (-len(m.reasons), -m.score))[:limit]
+
+
+def merge_people(actor, survivor: Person, duplicate: Person) -> None:
+    """Move every link of `duplicate` to `survivor`, fill survivor's blanks, archive the other."""
+    if survivor.id == duplicate.id:
+        raise ServiceError(_l("A person cannot be merged with themselves."))
+    filled = {name: getattr(duplicate, name) for name in FIELDS
+              if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, "")}
+    changes = audit.apply_changes(survivor, filled)
+    moved = repoint_references(Person.__table__, duplicate.id, survivor.id,
+                               skip={"people.merged_into_id"})
+    duplicate.merged_into_id = survivor.id
+    duplicate.archived_at = duplicate.archived_at or utcnow()
+    audit.record(actor, "merge", ENTITY, survivor.id,
+                 {"merged_from": [None, duplicate.id], "links_moved": [None, moved], **changes})
+    audit.record(actor, "merged_into", ENTITY, duplicate.id, {"merged_into": [None, survivor.id]})
+    db.session.flush()
+    db.session.expire_all()
+    reindex(survivor)
+    db.session.commit()
+
+
+def archive_person(actor, person: Person) -> None:
+    archive_record(actor, person, ENTITY)
+
+
+def restore_person(actor, person: Person) -> None:
+    restore_record(actor, person, ENTITY)
+
+
+def person_rows(query):
+    for p in db.session.scalars(query):
+        organizations = "; ".join(m.organization.display_name for m in p.memberships)
+        yield [p.id, p.first_name, p.last_name, p.name_arabic, p.email or "", p.phone or "",
+               p.gender.label if p.gender else "", p.city, p.region.label if p.region else "",
+               organizations]
+
+
+def search_people(q: str, limit: int = 10) -> list[Person]:
+    ids = search.matching_ids(ENTITY, q)
+    if ids is None:
+        return []
+    query = db.select(Person).where(Person.id.in_(ids), Person.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(Person.last_name, Person.id).limit(limit)))
+
+
+def organizations_of(person: Person) -> list[Organization]:
+    return [m.organization for m in person.memberships]

@@ -1,0 +1,1 @@
+"""The support pipeline: ordered stages, transitions between them, the board."""

@@ -1,0 +1,58 @@
+"""Stages (admin-editable, named in three languages) and the transitions of projects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import get_locale
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.common.time import utcnow
+from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.projects.models import Project
+
+
+class Stage(db.Model):
+    __tablename__ = "stages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    position: Mapped[int]
+    name_ar: Mapped[str] = mapped_column(String(80))
+    name_fr: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    is_exit: Mapped[bool] = mapped_column(default=False)  # declined, withdrawn: a reason is owed
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def name(self) -> str:
+        """The stage's name in the current language."""
+        lang = str(get_locale() or "en")
+        return getattr(self, f"name_{lang}", None) or self.name_en
+
+    def __repr__(self) -> str:
+        return f"<Stage {self.code}>"
+
+
+class StageTransition(db.Model):
+    __tablename__ = "stage_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship(back_populates="transitions")
+    from_stage: Mapped[Stage | None] = relationship(foreign_keys=[from_stage_id])
+    to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
+    by: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""Social-innovation projects carried by organizations, followed through the pipeline."""

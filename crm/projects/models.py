@@ -1,0 +1,48 @@
+"""A project, its stage, its officer and its cohort."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.common.flags import FlagSet
+from crm.common.mixins import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.common.reference import SDG_NUMBERS, Theme
+from crm.common.time import utcnow
+from crm.extensions import db
+from crm.organizations.models import Organization
+from crm.pipeline.models import Stage, StageTransition
+from crm.tags.models import Tag, project_tags
+
+
+class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_arabic: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    cohort: Mapped[str] = mapped_column(String(40), default="", index=True)
+    stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    themes: Mapped[set] = mapped_column(FlagSet(list(Theme)), default=set)
+    sdgs: Mapped[set] = mapped_column(FlagSet(SDG_NUMBERS), default=set)
+
+    organization: Mapped[Organization] = relationship(back_populates="projects")
+    stage: Mapped[Stage] = relationship()
+    officer: Mapped[User | None] = relationship()
+    transitions: Mapped[list[StageTransition]] = relationship(
+        back_populates="project", order_by=StageTransition.at, cascade="all, delete-orphan"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=project_tags, order_by=Tag.name)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.name_arabic

@@ -1,0 +1,203 @@
+"""Projects: create, update, assign, archive, list and the officer's portfolio."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from crm.audit import services as audit
+from crm.auth.models import Role, User
+from crm.common.flags import has_flag
+from crm.common.listing import ListParams, order_by
+from crm.common.records import (
+    archive_record,
+    commit_or_conflict,
+    restore_record,
+    update_record,
+)
+from crm.common.reference import Region, Theme
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+from crm.organizations.models import Organization, OrganizationKind
+from crm.pipeline import services as pipeline
+from crm.pipeline.models import Stage, StageTransition
+from crm.projects.models import Project
+from crm.search import services as search
+from crm.search.keys import name_tokens
+from crm.tags import services as tags
+from crm.tags.models import Tag
+
+ENTITY = "project"
+FIELDS = ["name", "name_arabic", "description", "cohort", "themes", "sdgs", "officer_id"]
+FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "archived")
+SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.position,
+         "cohort": Project.cohort, "moved": Project.stage_entered_at}
+STALE_AFTER_DAYS = 90
+
+
+def _clean(data: dict) -> dict:
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    if not data.get("name") and not data.get("name_arabic"):
+        raise ServiceError(_l("Give the name in Latin or in Arabic script."), field="name")
+    return data
+
+
+def _tokens(project: Project) -> set[str]:
+    return name_tokens(project.name, project.name_arabic, project.cohort)
+
+
+def create_project(actor, organization: Organization, stage: Stage | None = None,
+                   tag_names: list[str] | None = None, **data) -> Project:
+    """Create a project at its first stage (identified unless told), with its first transition."""
+    stage = stage or pipeline.get_stage("identified")
+    now = utcnow()
+    project = Project(organization=organization, stage=stage, stage_entered_at=now,
+                      **_clean(data))
+    db.session.add(project)
+    project.tags = tags.get_or_create_tags(tag_names or [])
+    project.transitions.append(StageTransition(to_stage=stage, at=now,
+                                               by_id=actor.id if actor else None))
+    db.session.add(project)
+    db.session.flush()
+    search.index_record(ENTITY, project.id, _tokens(project))
+    audit.record(actor, "create", ENTITY, project.id,
+                 {**audit.snapshot(project, FIELDS), "organization_id": [None, organization.id],
+                  "stage": [None, stage.code]})
+    db.session.commit()
+    return project
+
+
+def update_project(actor, project: Project, expected_version: int | None,
+                   tag_names: list[str] | None = None, **data) -> dict:
+    changes = update_record(actor, project, ENTITY, expected_version, _clean(data))
+    if tag_names is not None:
+        old = tags.tag_names(project.tags)
+        project.tags = tags.get_or_create_tags(tag_names)
+        if old != tags.tag_names(project.tags):
+            audit.record(actor, "update", ENTITY, project.id,
+                         {"tags": [old, tags.tag_names(project.tags)]})
+    search.index_record(ENTITY, project.id, _tokens(project))
+    commit_or_conflict(project)
+    return changes
+
+
+def assign_officer(actor, project: Project, officer: User | None,
+                   expected_version: int | None = None) -> None:
+    """Give the project to an officer (or to nobody)."""
+    if officer is not None and officer.role != Role.OFFICER and officer.role != Role.ADMIN:
+        raise ServiceError(_l("Projects are assigned to program officers."), field="officer_id")
+    update_record(actor, project, ENTITY, expected_version,
+                  {"officer_id": officer.id if officer else None})
+    commit_or_conflict(project)
+
+
+def archive_project(actor, project: Project) -> None:
+    archive_record(actor, project, ENTITY)
+
+
+def restore_project(actor, project: Project) -> None:
+    restore_record(actor, project, ENTITY)
+
+
+def get_project(project_id: int) -> Project | None:
+    return db.session.get(Project, project_id, options=[
+        db.joinedload(Project.organization),
+        db.joinedload(Project.stage),
+        db.joinedload(Project.officer),
+        db.selectinload(Project.tags),
+        db.selectinload(Project.transitions).joinedload(StageTransition.to_stage),
+        db.selectinload(Project.transitions).joinedload(StageTransition.by),
+    ])
+
+
+def list_projects(params: ListParams):
+    query = db.select(Project).join(Project.stage).join(Project.organization)
+    f = params.filters
+    query = query.where(Project.archived_at.is_not(None) if f.get("archived") == "1"
+                        else Project.archived_at.is_(None))
+    if f.get("stage"):
+        query = query.where(Stage.code == f["stage"])
+    if f.get("officer") == "none":
+        query = query.where(Project.officer_id.is_(None))
+    elif f.get("officer", "").isdigit():
+        query = query.where(Project.officer_id == int(f["officer"]))
+    if f.get("cohort"):
+        query = query.where(Project.cohort == f["cohort"])
+    if f.get("tag", "").isdigit():
+        query = query.where(Project.tags.any(Tag.id == int(f["tag"])))
+    if f.get("theme") in Theme._value2member_map_:
+        query = query.where(has_flag(Project.themes, Theme(f["theme"])))
+    if f.get("region") in Region._value2member_map_:
+        query = query.where(Organization.region == Region(f["region"]))
+    if f.get("kind") in OrganizationKind._value2member_map_:
+        query = query.where(Organization.kind == OrganizationKind(f["kind"]))
+    if params.q:
+        ids = search.matching_ids(ENTITY, params.q)
+        if ids is not None:
+            query = query.where(Project.id.in_(ids))
+    query = query.options(db.contains_eager(Project.stage), db.contains_eager(Project.organization),
+                          db.joinedload(Project.officer), db.selectinload(Project.tags))
+    return order_by(query, params, SORTS, "name", Project.id)
+
+
+def project_rows(query):
+    for p in db.session.scalars(query):
+        yield [p.id, p.name, p.name_arabic, p.organization.display_name, p.stage.name,
+               p.officer.display_name if p.officer else "", p.cohort,
+               p.stage_entered_at.date().isoformat(), tags.tag_names(p.tags)]
+
+
+def list_cohorts() -> list[str]:
+    query = db.select(Project.cohort).where(Project.cohort != "").distinct().order_by(
+        Project.cohort.desc())
+    return list(db.session.scalars(query))
+
+
+def list_officers() -> list[User]:
+    query = db.select(User).where(User.role.in_([Role.OFFICER, Role.ADMIN]),
+                                  User.active.is_(True)).order_by(User.full_name, User.email)
+    return list(db.session.scalars(query))
+
+
+def board(officer_id: int | None = None, cohort: str = "", unassigned: bool = False):
+    """The pipeline board: each active stage with its (non-archived) projects."""
+    stages = pipeline.list_stages()
+    query = (db.select(Project).where(Project.archived_at.is_(None))
+             .options(db.joinedload(Project.organization), db.joinedload(Project.officer))
+             .order_by(Project.stage_entered_at, Project.id))
+    if unassigned:
+        query = query.where(Project.officer_id.is_(None))
+    elif officer_id:
+        query = query.where(Project.officer_id == officer_id)
+    if cohort:
+        query = query.where(Project.cohort == cohort)
+    by_stage = {stage.id: [] for stage in stages}
+    for project in db.session.scalars(query):
+        by_stage.setdefault(project.stage_id, []).append(project)
+    return [(stage, by_stage[stage.id]) for stage in stages]
+
+
+def portfolio(officer: User) -> dict:
+    """An officer's home: their projects by stage, and the ones that have not moved for long."""
+    stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
+    query = (db.select(Project).where(Project.officer_id == officer.id,
+                                      Project.archived_at.is_(None))
+             .join(Project.stage).options(db.contains_eager(Project.stage),
+                                          db.joinedload(Project.organization))
+             .order_by(Stage.position, Project.name))
+    projects = list(db.session.scalars(query))
+    by_stage: dict = {}
+    for project in projects:
+        by_stage.setdefault(project.stage, []).append(project)
+    stale = [p for p in projects if p.stage_entered_at < stale_before
+             and not p.stage.is_exit and p.stage.code != "alumni"]
+    stale.sort(key=lambda p: p.stage_entered_at)
+    return {"projects": projects, "by_stage": by_stage, "stale": stale,
+            "stale_days": STALE_AFTER_DAYS}
+
+
+def projects_of_organization(organization_id: int) -> list[Project]:
+    query = (db.select(Project).where(Project.organization_id == organization_id)
+             .options(db.joinedload(Project.stage), db.joinedload(Project.officer))
+             .order_by(Project.archived_at.is_not(None), Project.name))
+    return list(db.session.scalars(query))

@@ -1,0 +1,1 @@
+"""Search across people, organizations and projects, in Latin and Arabic script."""

@@ -1,0 +1,1 @@
+"""Free labels that officers put on people, organizations and projects."""

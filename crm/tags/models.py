@@ -1,0 +1,30 @@
+"""Tags and the tables linking them to people, organizations and projects."""
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.extensions import db
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(60), unique=True)  # folded name, for uniqueness
+
+
+def _link_table(name: str, owner_table: str) -> Table:
+    owner_column = f"{owner_table[:-1]}_id" if owner_table != "people" else "person_id"
+    return Table(
+        name,
+        db.metadata,
+        Column(owner_column, ForeignKey(f"{owner_table}.id", ondelete="CASCADE"),
+               primary_key=True),
+        Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    )
+
+
+person_tags = _link_table("person_tags", "people")
+organization_tags = _link_table("organization_tags", "organizations")
+project_tags = _link_table("project_tags", "projects")
