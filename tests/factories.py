@@ -55,3 +55,10 @@ def make_project(actor=None, organization=None, stage=None, officer=None, name=N
     return services.create_project(actor, organization, stage=stage_obj,
                                    name=name or f"Projet {n}",
                                    officer_id=officer.id if officer else None, **data)
+
+
+def make_membership(organization, person, role="member", actor=None):
+    from crm.organizations import services
+    from crm.organizations.models import MembershipRole
+
+    return services.add_member(actor, organization, person, MembershipRole(role))

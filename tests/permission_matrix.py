@@ -2,9 +2,9 @@
 
 from crm.auth.models import Role
 
-A, M, O, I = Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.INNOVATOR
-ALL = {A, M, O, I}  # noqa: E741 (I is the innovator)
-STAFF = {A, M, O}
+A, M, OF, IN = Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.INNOVATOR
+ALL = {A, M, OF, IN}
+STAFF = {A, M, OF}
 
 EXPECTED: dict[str, set[Role]] = {
     "home.view": ALL,
@@ -13,20 +13,20 @@ EXPECTED: dict[str, set[Role]] = {
     "stages.manage": {A},
     "search.use": STAFF,
     "pipeline.view": STAFF,
-    "interaction.create": {A, O},
+    "interaction.create": {A, OF},
     # officers read everything and create anything; managers read and export
     "organization.view": STAFF,
     "organization.export": STAFF,
-    "organization.create": {A, O},
-    "organization.edit": {A, O},
+    "organization.create": {A, OF},
+    "organization.edit": {A, OF},
     "person.view": STAFF,
     "person.export": STAFF,
-    "person.create": {A, O},
-    "person.edit": {A, O},
+    "person.create": {A, OF},
+    "person.edit": {A, OF},
     "project.view": STAFF,
     "project.export": STAFF,
-    "project.create": {A, O},
-    "project.edit": {A, O},
+    "project.create": {A, OF},
+    "project.edit": {A, OF},
     # managers change assignments
     "project.assign": {A, M},
 }

@@ -1,6 +1,8 @@
 """What every versioned, archivable, audited record shares: conflict-checked updates,
 archiving and restoring."""
 
+from contextlib import contextmanager
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,22 +28,30 @@ def check_version(record, expected_version: int | None) -> None:
         raise ConflictError(record)
 
 
-def commit_or_conflict(record) -> None:
-    """Commit; a concurrent save detected by the version column becomes a ConflictError."""
+@contextmanager
+def conflict_guard(record):
+    """A concurrent save detected by the version column becomes a ConflictError."""
     try:
-        db.session.commit()
+        yield
     except StaleDataError as error:
         db.session.rollback()
         db.session.refresh(record)
         raise ConflictError(record) from error
 
 
+def commit_or_conflict(record) -> None:
+    with conflict_guard(record):
+        db.session.commit()
+
+
 def update_record(actor, record, entity_type: str, expected_version, data: dict) -> dict:
     """Apply `data` if the version still matches, audit what changed (flushes, no commit)."""
     check_version(record, expected_version)
-    changes = audit.apply_changes(record, data)
-    if changes:
-        audit.record(actor, "update", entity_type, record.id, changes)
+    with conflict_guard(record):  # any autoflush below may meet a concurrent save
+        changes = audit.apply_changes(record, data)
+        if changes:
+            audit.record(actor, "update", entity_type, record.id, changes)
+        db.session.flush()
     return changes
 
 

@@ -4,19 +4,36 @@ from flask import Blueprint, current_app, jsonify, make_response, redirect, rend
 from flask_login import current_user
 
 from crm.auth import services as auth_services
+from crm.auth.models import Role, User
 from crm.auth.permissions import public, require
 from crm.common.forms import LanguageForm
 from crm.common.urls import safe_redirect_target
 from crm.database import is_database_reachable
 from crm.i18n import LANGUAGE_COOKIE
+from crm.projects import services as project_services
 
 bp = Blueprint("main", __name__)
+
+
+def _officer_home(user: User) -> dict:
+    return {"portfolio": project_services.portfolio(user)}
+
+
+def _manager_home(user: User) -> dict:
+    return {"stage_counts": project_services.count_by_stage(),
+            "unassigned": project_services.count_unassigned()}
+
+
+# What each role's home page shows beyond the shared frame (its template is named the same).
+HOME_CONTEXT = {Role.OFFICER: _officer_home, Role.MANAGER: _manager_home}
 
 
 @bp.get("/")
 @require("home.view")
 def home():
-    return render_template(f"main/home_{current_user.role.value}.html")
+    user = current_user._get_current_object()
+    context = HOME_CONTEXT[user.role](user) if user.role in HOME_CONTEXT else {}
+    return render_template(f"main/home_{user.role.value}.html", **context)
 
 
 @bp.post("/language")

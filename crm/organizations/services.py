@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
+
 from crm.audit import services as audit
 from crm.common.flags import has_flag
 from crm.common.listing import ListParams, order_by
@@ -150,6 +151,8 @@ def merge_organizations(actor, survivor: Organization, duplicate: Organization) 
     """Move every link of `duplicate` to `survivor`, fill survivor's blanks, archive the other."""
     if survivor.id == duplicate.id:
         raise ServiceError(_l("An organization cannot be merged with itself."))
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ServiceError(_l("This record was already merged into another one."))
     filled = {}
     for name in FIELDS:
         if getattr(survivor, name) in (None, "", set()) and getattr(duplicate, name) not in (

@@ -1,5 +1,262 @@
-"""Screens of the organizations domain."""
+"""Screens of the organizations domain: list, export, record page, create, edit, archive,
+merge and members."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.audit import services as audit_services
+from crm.auth.permissions import ensure, require
+from crm.common.csv_export import csv_response
+from crm.common.forms import EmptyForm, conflict_rows
+from crm.common.listing import ListParams, paginate
+from crm.common.records import ConflictError
+from crm.common.reference import Region, Theme, sdg_labels
+from crm.common.urls import safe_redirect_target
+from crm.errors import ServiceError
+from crm.interactions import services as interaction_services
+from crm.organizations import services
+from crm.organizations.forms import (
+    FIELD_NAMES,
+    EditOrganizationForm,
+    MemberForm,
+    MergeOrganizationForm,
+    OrganizationForm,
+    form_values,
+    organization_data,
+)
+from crm.organizations.models import MembershipRole, Organization, OrganizationKind
+from crm.people import services as people_services
+from crm.projects import services as project_services
+from crm.tags import services as tag_services
 
 bp = Blueprint("organizations", __name__)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _get_organization(organization_id: int) -> Organization:
+    organization = services.get_organization(organization_id)
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def _editable_organization(organization_id: int) -> Organization:
+    """The organization, when the current user may change it (404 otherwise)."""
+    organization = _get_organization(organization_id)
+    ensure(current_user, "organization.edit", organization)
+    return organization
+
+
+def _report_service_error(form, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors.append(str(error.message))
+    else:
+        flash(str(error.message), "danger")
+
+
+def _back_to(organization: Organization) -> str:
+    default = url_for("organizations.show_organization", organization_id=organization.id)
+    return safe_redirect_target(request.form.get("next"), default)
+
+
+@bp.get("/organizations")
+@require("organization.view")
+def list_organizations():
+    params = ListParams.from_args(request.args, services.FILTERS, "name")
+    page = paginate(services.list_organizations(params), params.page)
+    return render_template(
+        "organizations/list_organizations.html",
+        page=page,
+        params=params,
+        kinds=OrganizationKind.choices(),
+        regions=Region.choices(),
+        themes=Theme.choices(),
+        tags=[(tag.id, tag.name) for tag in tag_services.list_tags()],
+    )
+
+
+@bp.get("/organizations/export")
+@require("organization.export")
+def export_organizations():
+    params = ListParams.from_args(request.args, services.FILTERS, "name")
+    header = [_("ID"), _("Name"), _("Name in Arabic"), _("Kind"), _("Region"), _("City"),
+              _("Legal identifier"), _("Founding year"), _("Website"), _("Tags")]
+    rows = services.organization_rows(services.list_organizations(params))
+    return csv_response("organizations.csv", header, rows)
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@require("organization.create")
+def create_organization():
+    form = OrganizationForm()
+    matches = []
+    if form.validate_on_submit():
+        data = organization_data(form)
+        if form.confirm_new.data != "1":
+            matches = services.find_similar_organizations(
+                data["name"], data["name_arabic"], data["legal_identifier"])
+        if matches:
+            form.confirm_new.data = "1"
+        else:
+            try:
+                organization = services.create_organization(_actor(), **data)
+            except ServiceError as error:
+                _report_service_error(form, error)
+            else:
+                flash(_("The organization %(name)s was created.",
+                        name=organization.display_name), "success")
+                return redirect(url_for("organizations.show_organization",
+                                        organization_id=organization.id))
+    return render_template("organizations/create_organization.html", form=form, matches=matches)
+
+
+@bp.get("/organizations/<int:organization_id>")
+@require("organization.view")
+def show_organization(organization_id: int):
+    organization = _get_organization(organization_id)
+    person_q = request.args.get("person_q", "").strip()[:200]
+    merged_into = (services.get_organization(organization.merged_into_id)
+                   if organization.merged_into_id else None)
+    labels = sdg_labels()
+    return render_template(
+        "organizations/show_organization.html",
+        organization=organization,
+        merged_into=merged_into,
+        members=sorted(organization.memberships,
+                       key=lambda m: (m.person.last_name.casefold(), m.person.id)),
+        projects=project_services.projects_of_organization(organization.id),
+        interactions=interaction_services.interactions_of(organization_id=organization.id),
+        interaction_target={"organization_id": organization.id},
+        history=audit_services.history(services.ENTITY, organization.id),
+        themes=[theme for theme in Theme if theme in organization.themes],
+        sdgs=[(number, labels[number]) for number in sorted(organization.sdgs)],
+        person_q=person_q,
+        person_choices=people_services.search_people(person_q) if person_q else [],
+        member_form=MemberForm(),
+        roles=MembershipRole.choices(),
+    )
+
+
+@bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@require("organization.edit")
+def edit_organization(organization_id: int):
+    organization = _editable_organization(organization_id)
+    if request.method == "GET":
+        form = EditOrganizationForm(data=form_values(organization))
+    else:
+        form = EditOrganizationForm()
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.update_organization(_actor(), organization,
+                                         expected_version=form.version.data,
+                                         **organization_data(form))
+        except ConflictError as error:
+            conflict = conflict_rows(form, error.record, FIELD_NAMES)
+            form.version.data = error.record.version
+        except ServiceError as error:
+            _report_service_error(form, error)
+        else:
+            flash(_("The organization %(name)s was saved.", name=organization.display_name),
+                  "success")
+            return redirect(url_for("organizations.show_organization",
+                                    organization_id=organization.id))
+    return render_template("organizations/edit_organization.html", form=form,
+                           organization=organization, conflict=conflict)
+
+
+@bp.post("/organizations/<int:organization_id>/archive")
+@require("organization.edit")
+def archive_organization(organization_id: int):
+    organization = _editable_organization(organization_id)
+    if EmptyForm().validate_on_submit():
+        services.archive_organization(_actor(), organization)
+        flash(_("The organization %(name)s was archived.", name=organization.display_name),
+              "success")
+    return redirect(url_for("organizations.show_organization", organization_id=organization.id))
+
+
+@bp.post("/organizations/<int:organization_id>/restore")
+@require("organization.edit")
+def restore_organization(organization_id: int):
+    organization = _editable_organization(organization_id)
+    if EmptyForm().validate_on_submit():
+        services.restore_organization(_actor(), organization)
+        flash(_("The organization %(name)s was restored.", name=organization.display_name),
+              "success")
+    return redirect(url_for("organizations.show_organization", organization_id=organization.id))
+
+
+@bp.route("/organizations/<int:organization_id>/merge", methods=["GET", "POST"])
+@require("organization.edit")
+def merge_organization(organization_id: int):
+    survivor = _editable_organization(organization_id)
+    form = MergeOrganizationForm()
+    if form.validate_on_submit():
+        duplicate = _editable_organization(form.duplicate_id.data)
+        try:
+            services.merge_organizations(_actor(), survivor, duplicate)
+        except ServiceError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("%(duplicate)s was merged into this record.",
+                    duplicate=duplicate.display_name), "success")
+            return redirect(url_for("organizations.show_organization",
+                                    organization_id=survivor.id))
+    q = request.args.get("q", "").strip()[:200]
+    duplicate = None
+    duplicate_id = request.args.get("duplicate", type=int)
+    if duplicate_id and duplicate_id != survivor.id:
+        duplicate = _editable_organization(duplicate_id)
+        form.duplicate_id.data = duplicate.id
+    if q:
+        candidates = [(org, []) for org in services.search_organizations(q, limit=20)
+                      if org.id != survivor.id]
+    else:
+        candidates = [(match.record, match.reasons) for match in
+                      services.find_similar_organizations(
+                          survivor.name, survivor.name_arabic, survivor.legal_identifier,
+                          exclude_id=survivor.id)]
+    return render_template("organizations/merge_organization.html", survivor=survivor,
+                           duplicate=duplicate, candidates=candidates, q=q, form=form)
+
+
+@bp.post("/organizations/<int:organization_id>/members")
+@require("organization.edit")
+def add_member(organization_id: int):
+    organization = _editable_organization(organization_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        person = people_services.get_person(form.person_id.data)
+        if person is None:
+            abort(404)
+        try:
+            services.add_member(_actor(), organization, person, MembershipRole(form.role.data))
+        except ServiceError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("%(person)s was added to the members.", person=person.display_name),
+                  "success")
+    else:
+        for errors in form.errors.values():
+            flash(str(errors[0]), "danger")
+    return redirect(_back_to(organization))
+
+
+@bp.post("/organizations/<int:organization_id>/members/<int:membership_id>/remove")
+@require("organization.edit")
+def remove_member(organization_id: int, membership_id: int):
+    organization = _editable_organization(organization_id)
+    membership = next((m for m in organization.memberships if m.id == membership_id), None)
+    if membership is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        name = membership.person.display_name
+        services.remove_member(_actor(), membership)
+        flash(_("%(person)s is no longer a member.", person=name), "success")
+    return redirect(_back_to(organization))

@@ -86,8 +86,10 @@ def update_person(actor, person: Person, expected_version: int | None,
 
 
 def get_person(person_id: int) -> Person | None:
+    # The organizations' projects decide who may edit the person (crm.auth.permissions).
     return db.session.get(Person, person_id, options=[
-        db.selectinload(Person.memberships).joinedload(Membership.organization),
+        db.selectinload(Person.memberships).joinedload(Membership.organization)
+        .selectinload(Organization.projects),
         db.selectinload(Person.tags),
     ])
 
@@ -163,8 +165,11 @@ def merge_people(actor, survivor: Person, duplicate: Person) -> None:
     """Move every link of `duplicate` to `survivor`, fill survivor's blanks, archive the other."""
     if survivor.id == duplicate.id:
         raise ServiceError(_l("A person cannot be merged with themselves."))
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ServiceError(_l("This record was already merged into another one."))
     filled = {name: getattr(duplicate, name) for name in FIELDS
-              if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, "")}
+              if getattr(survivor, name) in (None, "")
+              and getattr(duplicate, name) not in (None, "")}
     changes = audit.apply_changes(survivor, filled)
     moved = repoint_references(Person.__table__, duplicate.id, survivor.id,
                                skip={"people.merged_into_id"})

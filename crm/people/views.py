@@ -1,5 +1,240 @@
-"""Screens of the people domain."""
+"""Screens of the people domain: list, export, record page, create, edit, archive, merge
+and the organizations a person belongs to."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.audit import services as audit_services
+from crm.auth.permissions import ensure, require
+from crm.common.csv_export import csv_response
+from crm.common.forms import EmptyForm, conflict_rows
+from crm.common.listing import ListParams, paginate
+from crm.common.records import ConflictError
+from crm.common.reference import Region
+from crm.errors import ServiceError
+from crm.interactions import services as interaction_services
+from crm.organizations import services as organization_services
+from crm.organizations.models import MembershipRole
+from crm.people import services
+from crm.people.forms import (
+    FIELD_NAMES,
+    EditPersonForm,
+    MembershipForm,
+    MergePersonForm,
+    PersonForm,
+    form_values,
+    person_data,
+)
+from crm.people.models import Gender, Person
+from crm.tags import services as tag_services
 
 bp = Blueprint("people", __name__)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _get_person(person_id: int) -> Person:
+    person = services.get_person(person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _editable_person(person_id: int) -> Person:
+    """The person, when the current user may change them (404 otherwise)."""
+    person = _get_person(person_id)
+    ensure(current_user, "person.edit", person)
+    return person
+
+
+def _report_service_error(form, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors.append(str(error.message))
+    else:
+        flash(str(error.message), "danger")
+
+
+def _similar_to(data: dict, exclude_id: int | None = None) -> list:
+    return services.find_similar_people(data["first_name"], data["last_name"],
+                                        data["name_arabic"], data["email"] or "",
+                                        data["phone"] or "", exclude_id=exclude_id)
+
+
+@bp.get("/people")
+@require("person.view")
+def list_people():
+    params = ListParams.from_args(request.args, services.FILTERS, "name")
+    page = paginate(services.list_people(params), params.page)
+    organization_id = params.filters.get("organization", "")
+    organization = (organization_services.get_organization(int(organization_id))
+                    if organization_id.isdigit() else None)
+    return render_template(
+        "people/list_people.html",
+        page=page,
+        params=params,
+        organization=organization,
+        regions=Region.choices(),
+        genders=Gender.choices(),
+        tags=[(tag.id, tag.name) for tag in tag_services.list_tags()],
+    )
+
+
+@bp.get("/people/export")
+@require("person.export")
+def export_people():
+    params = ListParams.from_args(request.args, services.FILTERS, "name")
+    header = [_("ID"), _("First name"), _("Last name"), _("Name in Arabic"), _("Email"),
+              _("Phone"), _("Gender"), _("City"), _("Region"), _("Organizations")]
+    rows = services.person_rows(services.list_people(params))
+    return csv_response("people.csv", header, rows)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@require("person.create")
+def create_person():
+    form = PersonForm()
+    matches = []
+    if form.validate_on_submit():
+        data = person_data(form)
+        if form.confirm_new.data != "1":
+            matches = _similar_to(data)
+        if matches:
+            form.confirm_new.data = "1"
+        else:
+            try:
+                person = services.create_person(_actor(), **data)
+            except ServiceError as error:
+                _report_service_error(form, error)
+            else:
+                flash(_("%(name)s was added.", name=person.display_name), "success")
+                return redirect(url_for("people.show_person", person_id=person.id))
+    return render_template("people/create_person.html", form=form, matches=matches)
+
+
+@bp.get("/people/<int:person_id>")
+@require("person.view")
+def show_person(person_id: int):
+    person = _get_person(person_id)
+    org_q = request.args.get("org_q", "").strip()[:200]
+    merged_into = services.get_person(person.merged_into_id) if person.merged_into_id else None
+    return render_template(
+        "people/show_person.html",
+        person=person,
+        merged_into=merged_into,
+        memberships=sorted(person.memberships,
+                           key=lambda m: (m.organization.display_name.casefold(), m.id)),
+        interactions=interaction_services.interactions_of(person_id=person.id),
+        interaction_target={"person_id": person.id},
+        history=audit_services.history(services.ENTITY, person.id),
+        org_q=org_q,
+        organization_choices=(organization_services.search_organizations(org_q)
+                              if org_q else []),
+        membership_form=MembershipForm(),
+        roles=MembershipRole.choices(),
+    )
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@require("person.edit")
+def edit_person(person_id: int):
+    person = _editable_person(person_id)
+    if request.method == "GET":
+        form = EditPersonForm(data=form_values(person))
+    else:
+        form = EditPersonForm()
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.update_person(_actor(), person, expected_version=form.version.data,
+                                   **person_data(form))
+        except ConflictError as error:
+            conflict = conflict_rows(form, error.record, FIELD_NAMES)
+            form.version.data = error.record.version
+        except ServiceError as error:
+            _report_service_error(form, error)
+        else:
+            flash(_("%(name)s was saved.", name=person.display_name), "success")
+            return redirect(url_for("people.show_person", person_id=person.id))
+    return render_template("people/edit_person.html", form=form, person=person,
+                           conflict=conflict)
+
+
+@bp.post("/people/<int:person_id>/archive")
+@require("person.edit")
+def archive_person(person_id: int):
+    person = _editable_person(person_id)
+    if EmptyForm().validate_on_submit():
+        services.archive_person(_actor(), person)
+        flash(_("%(name)s was archived.", name=person.display_name), "success")
+    return redirect(url_for("people.show_person", person_id=person.id))
+
+
+@bp.post("/people/<int:person_id>/restore")
+@require("person.edit")
+def restore_person(person_id: int):
+    person = _editable_person(person_id)
+    if EmptyForm().validate_on_submit():
+        services.restore_person(_actor(), person)
+        flash(_("%(name)s was restored.", name=person.display_name), "success")
+    return redirect(url_for("people.show_person", person_id=person.id))
+
+
+@bp.route("/people/<int:person_id>/merge", methods=["GET", "POST"])
+@require("person.edit")
+def merge_person(person_id: int):
+    survivor = _editable_person(person_id)
+    form = MergePersonForm()
+    if form.validate_on_submit():
+        duplicate = _editable_person(form.duplicate_id.data)
+        try:
+            services.merge_people(_actor(), survivor, duplicate)
+        except ServiceError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("%(duplicate)s was merged into this record.",
+                    duplicate=duplicate.display_name), "success")
+            return redirect(url_for("people.show_person", person_id=survivor.id))
+    q = request.args.get("q", "").strip()[:200]
+    duplicate = None
+    duplicate_id = request.args.get("duplicate", type=int)
+    if duplicate_id and duplicate_id != survivor.id:
+        duplicate = _editable_person(duplicate_id)
+        form.duplicate_id.data = duplicate.id
+    if q:
+        candidates = [(person, []) for person in services.search_people(q, limit=20)
+                      if person.id != survivor.id]
+    else:
+        candidates = [(match.record, match.reasons) for match in _similar_to(
+            {"first_name": survivor.first_name, "last_name": survivor.last_name,
+             "name_arabic": survivor.name_arabic, "email": survivor.email,
+             "phone": survivor.phone}, exclude_id=survivor.id)]
+    return render_template("people/merge_person.html", survivor=survivor, duplicate=duplicate,
+                           candidates=candidates, q=q, form=form)
+
+
+@bp.post("/people/<int:person_id>/memberships")
+@require("organization.edit")
+def add_membership(person_id: int):
+    person = _get_person(person_id)
+    form = MembershipForm()
+    if form.validate_on_submit():
+        organization = organization_services.get_organization(form.organization_id.data)
+        if organization is None:
+            abort(404)
+        ensure(current_user, "organization.edit", organization)
+        try:
+            organization_services.add_member(_actor(), organization, person,
+                                             MembershipRole(form.role.data))
+        except ServiceError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("%(person)s was added to %(organization)s.", person=person.display_name,
+                    organization=organization.display_name), "success")
+    else:
+        for errors in form.errors.values():
+            flash(str(errors[0]), "danger")
+    return redirect(url_for("people.show_person", person_id=person.id))

@@ -104,11 +104,22 @@ def stage_history(project) -> list[StageStay]:
     return stays
 
 
+def _projects_at(stage: Stage) -> int:
+    """Projects at `stage`, archived ones included (restoring one must not strand it)."""
+    from crm.projects.models import Project
+
+    return db.session.scalar(
+        db.select(db.func.count(Project.id)).where(Project.stage_id == stage.id)) or 0
+
+
 def update_stage(actor, stage: Stage, **data) -> None:
     """Rename, reorder or (de)activate a stage (admin)."""
     for field in ("name_ar", "name_fr", "name_en"):
         if not (data.get(field) or "").strip():
             raise ServiceError(_l("A stage needs a name in each language."), field=field)
+    if stage.active and data.get("active") is False and _projects_at(stage):
+        raise ServiceError(_l("Projects are at this stage: move them to another stage before "
+                              "deactivating it."), field="active")
     changes = audit.apply_changes(stage, data)
     if changes:
         audit.record(actor, "update", "stage", stage.id, changes)

@@ -1,5 +1,88 @@
-"""Screens of the pipeline domain."""
+"""Screens of the pipeline domain: the board and the administration of stages."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-bp = Blueprint("pipeline", __name__)
+from crm.auth.models import User
+from crm.auth.permissions import require
+from crm.errors import ServiceError
+from crm.pipeline import services
+from crm.pipeline.forms import NewStageForm, StageForm
+from crm.pipeline.models import Stage
+from crm.projects import services as project_services
+
+bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _stage_or_404(code: str) -> Stage:
+    try:
+        return services.get_stage(code)
+    except LookupError:
+        abort(404)
+
+
+@bp.get("")
+@require("pipeline.view")
+def show_board():
+    board_args = {k: request.args[k] for k in ("officer", "cohort") if request.args.get(k)}
+    columns = project_services.board_filtered_by(board_args.get("officer", ""),
+                                                 board_args.get("cohort", ""))
+    officers = [("none", _("Unassigned"))] + [
+        (o.id, o.display_name) for o in project_services.list_officers()]
+    cohorts = [(c, c) for c in project_services.list_cohorts()]
+    return render_template("pipeline/show_board.html", columns=columns, board_args=board_args,
+                           officers=officers, cohorts=cohorts, message="", failed=None)
+
+
+@bp.get("/stages")
+@require("stages.manage")
+def list_stages():
+    counts = project_services.count_by_stage(active_only=False, include_archived=True)
+    return render_template("pipeline/list_stages.html", counts=counts)
+
+
+@bp.route("/stages/new", methods=["GET", "POST"])
+@require("stages.manage")
+def create_stage():
+    form = NewStageForm()
+    if form.validate_on_submit():
+        try:
+            stage = services.create_stage(_actor(), form.code.data, form.name_ar.data,
+                                          form.name_fr.data, form.name_en.data,
+                                          form.position.data, is_exit=form.is_exit.data)
+        except ServiceError as error:
+            _attach_error(form, error)
+        else:
+            flash(_("The stage %(name)s was created.", name=stage.name), "success")
+            return redirect(url_for("pipeline.list_stages"))
+    return render_template("pipeline/create_stage.html", form=form)
+
+
+@bp.route("/stages/<stage_code>", methods=["GET", "POST"])
+@require("stages.manage")
+def edit_stage(stage_code: str):
+    stage = _stage_or_404(stage_code)
+    form = StageForm(obj=stage)
+    if form.validate_on_submit():
+        try:
+            services.update_stage(_actor(), stage, name_ar=form.name_ar.data,
+                                  name_fr=form.name_fr.data, name_en=form.name_en.data,
+                                  position=form.position.data, active=form.active.data)
+        except ServiceError as error:
+            _attach_error(form, error)
+        else:
+            flash(_("The stage %(name)s was saved.", name=stage.name), "success")
+            return redirect(url_for("pipeline.list_stages"))
+    return render_template("pipeline/edit_stage.html", form=form, stage=stage)
+
+
+def _attach_error(form, error: ServiceError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors.append(str(error.message))
+    else:
+        flash(str(error.message), "danger")

@@ -1,6 +1,6 @@
 """Projects: create, update, assign, archive, list and the officer's portfolio."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,7 +18,7 @@ from crm.common.reference import Region, Theme
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
-from crm.organizations.models import Organization, OrganizationKind
+from crm.organizations.models import Membership, Organization, OrganizationKind
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Stage, StageTransition
 from crm.projects.models import Project
@@ -47,10 +47,12 @@ def _tokens(project: Project) -> set[str]:
 
 
 def create_project(actor, organization: Organization, stage: Stage | None = None,
-                   tag_names: list[str] | None = None, **data) -> Project:
-    """Create a project at its first stage (identified unless told), with its first transition."""
+                   tag_names: list[str] | None = None, started_at: datetime | None = None,
+                   **data) -> Project:
+    """Create a project at its first stage (identified unless told), with its first transition
+    (dated `started_at` when the project entered the pipeline before it was recorded)."""
     stage = stage or pipeline.get_stage("identified")
-    now = utcnow()
+    now = started_at or utcnow()
     project = Project(organization=organization, stage=stage, stage_entered_at=now,
                       **_clean(data))
     db.session.add(project)
@@ -101,7 +103,9 @@ def restore_project(actor, project: Project) -> None:
 
 def get_project(project_id: int) -> Project | None:
     return db.session.get(Project, project_id, options=[
-        db.joinedload(Project.organization),
+        # The project page lists the organization's people: loaded here, not one per row.
+        db.joinedload(Project.organization).selectinload(Organization.memberships)
+        .joinedload(Membership.person),
         db.joinedload(Project.stage),
         db.joinedload(Project.officer),
         db.selectinload(Project.tags),
@@ -177,6 +181,35 @@ def board(officer_id: int | None = None, cohort: str = "", unassigned: bool = Fa
     return [(stage, by_stage[stage.id]) for stage in stages]
 
 
+def days_in_stage(project: Project) -> int:
+    """Whole days since the project entered its current stage."""
+    return (utcnow() - project.stage_entered_at).days
+
+
+def count_by_stage(active_only: bool = True,
+                   include_archived: bool = False) -> list[tuple[Stage, int]]:
+    """Each stage with its number of projects (all officers), counted in one query."""
+    query = db.select(Project.stage_id, db.func.count(Project.id)).group_by(Project.stage_id)
+    if not include_archived:
+        query = query.where(Project.archived_at.is_(None))
+    counts = {stage_id: count for stage_id, count in db.session.execute(query)}
+    return [(stage, counts.get(stage.id, 0))
+            for stage in pipeline.list_stages(active_only=active_only)]
+
+
+def count_unassigned() -> int:
+    """Projects in the pipeline that no officer follows."""
+    query = db.select(db.func.count(Project.id)).where(Project.officer_id.is_(None),
+                                                        Project.archived_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def board_filtered_by(officer: str = "", cohort: str = ""):
+    """The board as its filter form asks: an officer's id or "none" (unassigned), a cohort."""
+    return board(officer_id=int(officer) if officer.isdigit() else None, cohort=cohort,
+                 unassigned=officer == "none")
+
+
 def portfolio(officer: User) -> dict:
     """An officer's home: their projects by stage, and the ones that have not moved for long."""
     stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
@@ -201,3 +234,12 @@ def projects_of_organization(organization_id: int) -> list[Project]:
              .options(db.joinedload(Project.stage), db.joinedload(Project.officer))
              .order_by(Project.archived_at.is_not(None), Project.name))
     return list(db.session.scalars(query))
+
+
+def search_projects(q: str, limit: int = 10) -> list[Project]:
+    ids = search.matching_ids(ENTITY, q)
+    if ids is None:
+        return []
+    query = (db.select(Project).where(Project.id.in_(ids), Project.archived_at.is_(None))
+             .options(db.joinedload(Project.organization), db.joinedload(Project.stage)))
+    return list(db.session.scalars(query.order_by(Project.name).limit(limit)))

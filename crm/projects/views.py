@@ -1,5 +1,299 @@
-"""Screens of the projects domain."""
+"""Screens of the projects domain: list, export, page, create, edit, move, assign, archive."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-bp = Blueprint("projects", __name__)
+from crm.audit import services as audit_services
+from crm.auth.models import User
+from crm.auth.permissions import can, ensure, require
+from crm.common.csv_export import csv_response
+from crm.common.forms import conflict_rows
+from crm.common.listing import ListParams, paginate
+from crm.common.records import ConflictError
+from crm.common.reference import Region, Theme, sdg_labels
+from crm.common.urls import safe_redirect_target
+from crm.errors import ServiceError
+from crm.interactions import services as interaction_services
+from crm.organizations import services as organization_services
+from crm.organizations.models import OrganizationKind
+from crm.pipeline import services as pipeline
+from crm.projects import services
+from crm.projects.forms import (
+    FIELD_NAMES,
+    AssignOfficerForm,
+    MoveProjectForm,
+    NewProjectForm,
+    ProjectForm,
+)
+from crm.projects.models import Project
+from crm.tags import services as tag_services
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.app_template_filter("days_in_stage")
+def days_in_stage_filter(project: Project) -> int:
+    return services.days_in_stage(project)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _project_or_404(project_id: int) -> Project:
+    project = services.get_project(project_id)
+    if project is None:
+        abort(404)
+    return project
+
+
+def _officer_choices(officers) -> list[tuple[str, str]]:
+    return [("", _("Nobody"))] + [(str(o.id), o.display_name) for o in officers]
+
+
+def _filters() -> dict:
+    """The choices of the list's filters."""
+    officers = services.list_officers()
+    return {
+        "stages": [(s.code, s.name) for s in pipeline.list_stages()],
+        "officers": [("none", _("Unassigned"))] + [(o.id, o.display_name) for o in officers],
+        "cohorts": [(c, c) for c in services.list_cohorts()],
+        "themes": Theme.choices(),
+        "tags": [(t.id, t.name) for t in tag_services.list_tags()],
+        "regions": Region.choices(),
+        "kinds": OrganizationKind.choices(),
+    }
+
+
+@bp.get("")
+@require("project.view")
+def list_projects():
+    params = ListParams.from_args(request.args, services.FILTERS, "name")
+    page = paginate(services.list_projects(params), params.page)
+    return render_template("projects/list_projects.html", page=page, filters=_filters())
+
+
+@bp.get("/export")
+@require("project.export")
+def export_projects():
+    params = ListParams.from_args(request.args, services.FILTERS, "name")
+    header = [_("ID"), _("Name"), _("Name in Arabic"), _("Organization"), _("Stage"),
+              _("Program officer"), _("Cohort"), _("In this stage since"), _("Tags")]
+    return csv_response("projects.csv", header,
+                        services.project_rows(services.list_projects(params)))
+
+
+def _move_form(project: Project, formdata=None) -> MoveProjectForm:
+    form = MoveProjectForm(formdata=formdata, version=project.version)
+    form.to_stage.choices = [("", _("Choose a stage"))] + [
+        (s.code, s.name) for s in pipeline.list_stages() if s.id != project.stage_id]
+    return form
+
+
+def _officers_for(project: Project) -> list:
+    """The officers a project may be given to; its own stays listed even if deactivated."""
+    officers = services.list_officers()
+    if project.officer is not None and project.officer not in officers:
+        officers.append(project.officer)
+    return officers
+
+
+def _assign_form(project: Project, officers, formdata=None) -> AssignOfficerForm:
+    form = AssignOfficerForm(formdata=formdata, prefix="assign", version=project.version,
+                             officer_id=str(project.officer_id or ""))
+    form.officer_id.choices = _officer_choices(officers)
+    return form
+
+
+def _render_project(project: Project, move_form: MoveProjectForm | None = None,
+                    assign_form: AssignOfficerForm | None = None, conflict=None):
+    """The project page; the forms are given back when they carry errors."""
+    if move_form is None and can(current_user, "project.edit", project):
+        move_form = _move_form(project, formdata=None)
+    if assign_form is None and can(current_user, "project.assign"):
+        assign_form = _assign_form(project, _officers_for(project), formdata=None)
+    return render_template(
+        "projects/show_project.html",
+        project=project,
+        stays=pipeline.stage_history(project),
+        move_form=move_form,
+        assign_form=assign_form,
+        conflict=conflict,
+        interactions=interaction_services.interactions_of(project_id=project.id),
+        interaction_target={"project_id": project.id},
+        history=audit_services.history("project", project.id),
+        sdg_labels=sdg_labels(),
+    )
+
+
+@bp.get("/<int:project_id>")
+@require("project.view")
+def show_project(project_id: int):
+    return _render_project(_project_or_404(project_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("project.create")
+def create_project():
+    organization_id = request.args.get("organization_id", "")
+    organization = (organization_services.get_organization(int(organization_id))
+                    if organization_id.isdigit() else None)
+    if organization is None or organization.archived_at is not None:
+        abort(404)
+    form = NewProjectForm()
+    if can(current_user, "project.assign"):
+        form.officer_id.choices = _officer_choices(services.list_officers())
+    else:
+        del form.officer_id
+    if form.validate_on_submit():
+        if "officer_id" in form:
+            officer_id = int(form.officer_id.data) if form.officer_id.data else None
+        else:
+            officer_id = current_user.id  # an officer's new project is in their portfolio
+        try:
+            project = services.create_project(
+                _actor(), organization, tag_names=tag_services.parse_tag_names(
+                    form.tag_names.data),
+                name=form.name.data or "", name_arabic=form.name_arabic.data or "",
+                description=form.description.data or "", cohort=form.cohort.data or "",
+                themes={Theme(t) for t in form.themes.data}, sdgs=set(form.sdgs.data),
+                officer_id=officer_id,
+            )
+        except ServiceError as error:
+            _attach_error(form, error)
+        else:
+            flash(_("The project %(name)s was created.", name=project.display_name), "success")
+            return redirect(url_for("projects.show_project", project_id=project.id))
+    return render_template("projects/create_project.html", form=form, organization=organization)
+
+
+def _attach_error(form, error: ServiceError) -> None:
+    """A business-rule error goes next to its field, or in a flash when it names none."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(str(error.message))
+    else:
+        flash(str(error.message), "danger")
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@require("project.edit")
+def edit_project(project_id: int):
+    project = _project_or_404(project_id)
+    ensure(current_user, "project.edit", project)
+    form = ProjectForm(obj=project, tag_names=tag_services.tag_names(project.tags))
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.update_project(
+                _actor(), project, expected_version=form.version.data or None,
+                tag_names=tag_services.parse_tag_names(form.tag_names.data),
+                name=form.name.data or "", name_arabic=form.name_arabic.data or "",
+                description=form.description.data or "", cohort=form.cohort.data or "",
+                themes={Theme(t) for t in form.themes.data}, sdgs=set(form.sdgs.data),
+            )
+        except ConflictError as error:
+            conflict = conflict_rows(form, error.record, FIELD_NAMES)
+            form.version.data = error.record.version
+        except ServiceError as error:
+            _attach_error(form, error)
+        else:
+            flash(_("The project %(name)s was saved.", name=project.display_name), "success")
+            return redirect(url_for("projects.show_project", project_id=project.id))
+    return render_template("projects/edit_project.html", form=form, project=project,
+                           conflict=conflict)
+
+
+@bp.post("/<int:project_id>/archive")
+@require("project.edit")
+def archive_project(project_id: int):
+    project = _project_or_404(project_id)
+    ensure(current_user, "project.edit", project)
+    services.archive_project(_actor(), project)
+    flash(_("The project %(name)s was archived.", name=project.display_name), "success")
+    return redirect(url_for("projects.show_project", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/restore")
+@require("project.edit")
+def restore_project(project_id: int):
+    project = _project_or_404(project_id)
+    ensure(current_user, "project.edit", project)
+    services.restore_project(_actor(), project)
+    flash(_("The project %(name)s was restored.", name=project.display_name), "success")
+    return redirect(url_for("projects.show_project", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/officer")
+@require("project.assign")
+def assign_officer(project_id: int):
+    project = _project_or_404(project_id)
+    officers = _officers_for(project)
+    form = _assign_form(project, officers, formdata=request.form)
+    if form.validate_on_submit():
+        chosen = {str(o.id): o for o in officers}.get(form.officer_id.data)
+        try:
+            services.assign_officer(_actor(), project, chosen,
+                                    expected_version=form.version.data or None)
+        except ConflictError as error:
+            form.version.data = error.record.version
+            conflict = conflict_rows(form, error.record, ["officer_id"])
+            return _render_project(project, assign_form=form, conflict=conflict)
+        except ServiceError as error:
+            form.officer_id.errors.append(str(error.message))
+        else:
+            if chosen is None:
+                flash(_("%(project)s is no longer assigned.", project=project.display_name),
+                      "success")
+            else:
+                flash(_("%(project)s is now followed by %(officer)s.",
+                        project=project.display_name, officer=chosen.display_name), "success")
+            return redirect(url_for("projects.show_project", project_id=project.id))
+    return _render_project(project, assign_form=form)
+
+
+def _wants_fragment() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _board_fragment(message: str = "", failed: dict | None = None):
+    """The board, as a card's move control gets it back through htmx (same filters)."""
+    board_args = {k: request.args[k] for k in ("officer", "cohort") if request.args.get(k)}
+    columns = services.board_filtered_by(board_args.get("officer", ""),
+                                         board_args.get("cohort", ""))
+    return render_template("pipeline/_board.html", columns=columns, board_args=board_args,
+                           message=message, failed=failed, fragment=True)
+
+
+@bp.post("/<int:project_id>/move")
+@require("project.edit")
+def move_project(project_id: int):
+    project = _project_or_404(project_id)
+    ensure(current_user, "project.edit", project)
+    form = _move_form(project, formdata=request.form)
+    if form.validate_on_submit():
+        stage = pipeline.get_stage(form.to_stage.data)
+        try:
+            pipeline.move_project(_actor(), project, stage, form.note.data or "",
+                                  expected_version=form.version.data or None)
+        except ServiceError as error:
+            form.version.data = project.version
+            if not _wants_fragment():
+                _attach_error(form, error)
+            failed = {"project_id": project.id, "message": str(error.message),
+                      "to_stage": form.to_stage.data, "note": form.note.data}
+        else:
+            message = _("%(project)s moved to %(stage)s.", project=project.display_name,
+                        stage=stage.name)
+            if _wants_fragment():
+                return _board_fragment(message=message)
+            flash(message, "success")
+            return redirect(safe_redirect_target(
+                form.next.data, url_for("projects.show_project", project_id=project.id)))
+    else:
+        failed = {"project_id": project.id, "to_stage": form.to_stage.data,
+                  "note": form.note.data,
+                  "message": " ".join(str(e) for field in form for e in field.errors)}
+    if _wants_fragment():
+        return _board_fragment(failed=failed)
+    return _render_project(project, move_form=form)

@@ -1,7 +1,7 @@
 """Turning names, emails and phones into search tokens, and queries into prefixes."""
 
 from crm.common.phones import digits_for_search
-from crm.common.text import fold, has_arabic, to_latin, words
+from crm.common.text import has_arabic, to_latin, words
 
 MAX_TOKEN = 120
 SKELETON_MARK = "~"  # tokens that are name skeletons, for duplicate matching, not search

@@ -1,6 +1,6 @@
 """Keeping search tokens in step with records, and finding records by prefix."""
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, intersect, select
 
 from crm.extensions import db
 from crm.search.keys import clip, query_prefixes
@@ -42,8 +42,6 @@ def matching_ids(entity_type: str, query: str):
     ]
     if len(selects) == 1:
         return selects[0]
-    from sqlalchemy import intersect
-
     return select(intersect(*selects).subquery().c[0])
 
 
@@ -54,3 +52,16 @@ def exact_token_ids(entity_type: str, tokens: set[str]) -> set[int]:
         SearchToken.entity_type == entity_type, SearchToken.token.in_(clip(tokens))
     )
     return set(db.session.scalars(query.distinct()))
+
+
+def search_everything(q: str, limit: int = 10) -> dict:
+    """The first people, organizations and projects matching `q`."""
+    from crm.organizations.services import search_organizations
+    from crm.people.services import search_people
+    from crm.projects.services import search_projects
+
+    return {
+        "people": search_people(q, limit),
+        "organizations": search_organizations(q, limit),
+        "projects": search_projects(q, limit),
+    }

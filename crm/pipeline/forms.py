@@ -1,0 +1,41 @@
+"""Forms of the pipeline domain: the board's filters and the administration of stages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+REQUIRED = _l("This field is required.")
+NAME_REQUIRED = _l("A stage needs a name in each language.")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class StageForm(FlaskForm):
+    """A stage's names in the three languages, its place in the pipeline, whether in use."""
+
+    name_ar = StringField(_l("Name in Arabic"), filters=[_strip],
+                          validators=[DataRequired(NAME_REQUIRED), Length(max=80)])
+    name_fr = StringField(_l("Name in French"), filters=[_strip],
+                          validators=[DataRequired(NAME_REQUIRED), Length(max=80)])
+    name_en = StringField(_l("Name in English"), filters=[_strip],
+                          validators=[DataRequired(NAME_REQUIRED), Length(max=80)])
+    position = IntegerField(
+        _l("Position"),
+        validators=[InputRequired(_l("Give a whole number.")),
+                    NumberRange(min=0, max=100000, message=_l("Give a whole number."))],
+    )
+    active = BooleanField(_l("In use"), default=True)
+
+
+class NewStageForm(StageForm):
+    code = StringField(
+        _l("Code"),
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+        validators=[DataRequired(REQUIRED), Length(max=30),
+                    Regexp(r"^[a-z][a-z0-9_-]*$",
+                           message=_l("Use lower-case Latin letters, digits, - and _."))],
+    )
+    is_exit = BooleanField(_l("Exit stage (a reason is required to move a project there)"))
