@@ -10,6 +10,7 @@ from crm.audit import services as audit
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.tags import services as tags
 
 
 class ConflictError(ServiceError):
@@ -44,11 +45,15 @@ def commit_or_conflict(record) -> None:
         db.session.commit()
 
 
-def update_record(actor, record, entity_type: str, expected_version, data: dict) -> dict:
-    """Apply `data` if the version still matches, audit what changed (flushes, no commit)."""
+def update_record(actor, record, entity_type: str, expected_version, data: dict,
+                  tag_names: list[str] | None = None) -> dict:
+    """Apply `data` (and the tags, when given) if the version still matches, and audit what
+    changed in one entry (flushes, no commit)."""
     check_version(record, expected_version)
     with conflict_guard(record):  # any autoflush below may meet a concurrent save
         changes = audit.apply_changes(record, data)
+        if tag_names is not None:
+            changes |= tags.replace_tags(record, tag_names)
         if changes:
             audit.record(actor, "update", entity_type, record.id, changes)
         db.session.flush()

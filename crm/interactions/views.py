@@ -2,9 +2,9 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from crm.auth.permissions import require
+from crm.common.web import actor
 from crm.errors import ServiceError
 from crm.interactions import services
 from crm.interactions.forms import InteractionForm
@@ -42,7 +42,7 @@ def log_interaction():
     if form.validate_on_submit():
         try:
             services.log_interaction(
-                current_user._get_current_object(), InteractionKind(form.kind.data),
+                actor(), InteractionKind(form.kind.data),
                 form.occurred_on.data, form.summary.data, form.notes.data or "",
                 **{key.removesuffix("_id"): record},
             )

@@ -71,13 +71,8 @@ def create_organization(actor, tag_names: list[str] | None = None, **data) -> Or
 def update_organization(actor, organization: Organization, expected_version: int | None,
                         tag_names: list[str] | None = None, **data) -> dict:
     """Save the edit unless someone saved in between (ConflictError); audit the changes."""
-    changes = update_record(actor, organization, ENTITY, expected_version, _clean(data))
-    if tag_names is not None:
-        old = tags.tag_names(organization.tags)
-        organization.tags = tags.get_or_create_tags(tag_names)
-        if old != tags.tag_names(organization.tags):
-            changes["tags"] = [old, tags.tag_names(organization.tags)]
-            audit.record(actor, "update", ENTITY, organization.id, {"tags": changes["tags"]})
+    changes = update_record(actor, organization, ENTITY, expected_version, _clean(data),
+                            tag_names)
     search.index_record(ENTITY, organization.id, _tokens(organization))
     commit_or_conflict(organization)
     return changes

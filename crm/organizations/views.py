@@ -13,6 +13,7 @@ from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.urls import safe_redirect_target
+from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.interactions import services as interaction_services
 from crm.organizations import services
@@ -33,9 +34,6 @@ from crm.tags import services as tag_services
 bp = Blueprint("organizations", __name__)
 
 
-def _actor():
-    return current_user._get_current_object()
-
 
 def _get_organization(organization_id: int) -> Organization:
     organization = services.get_organization(organization_id)
@@ -50,13 +48,6 @@ def _editable_organization(organization_id: int) -> Organization:
     ensure(current_user, "organization.edit", organization)
     return organization
 
-
-def _report_service_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")
 
 
 def _back_to(organization: Organization) -> str:
@@ -104,9 +95,9 @@ def create_organization():
             form.confirm_new.data = "1"
         else:
             try:
-                organization = services.create_organization(_actor(), **data)
+                organization = services.create_organization(actor(), **data)
             except ServiceError as error:
-                _report_service_error(form, error)
+                report_service_error(form, error)
             else:
                 flash(_("The organization %(name)s was created.",
                         name=organization.display_name), "success")
@@ -153,14 +144,14 @@ def edit_organization(organization_id: int):
     conflict = None
     if form.validate_on_submit():
         try:
-            services.update_organization(_actor(), organization,
+            services.update_organization(actor(), organization,
                                          expected_version=form.version.data,
                                          **organization_data(form))
         except ConflictError as error:
             conflict = conflict_rows(form, error.record, FIELD_NAMES)
             form.version.data = error.record.version
         except ServiceError as error:
-            _report_service_error(form, error)
+            report_service_error(form, error)
         else:
             flash(_("The organization %(name)s was saved.", name=organization.display_name),
                   "success")
@@ -175,7 +166,7 @@ def edit_organization(organization_id: int):
 def archive_organization(organization_id: int):
     organization = _editable_organization(organization_id)
     if EmptyForm().validate_on_submit():
-        services.archive_organization(_actor(), organization)
+        services.archive_organization(actor(), organization)
         flash(_("The organization %(name)s was archived.", name=organization.display_name),
               "success")
     return redirect(url_for("organizations.show_organization", organization_id=organization.id))
@@ -186,7 +177,7 @@ def archive_organization(organization_id: int):
 def restore_organization(organization_id: int):
     organization = _editable_organization(organization_id)
     if EmptyForm().validate_on_submit():
-        services.restore_organization(_actor(), organization)
+        services.restore_organization(actor(), organization)
         flash(_("The organization %(name)s was restored.", name=organization.display_name),
               "success")
     return redirect(url_for("organizations.show_organization", organization_id=organization.id))
@@ -200,7 +191,7 @@ def merge_organization(organization_id: int):
     if form.validate_on_submit():
         duplicate = _editable_organization(form.duplicate_id.data)
         try:
-            services.merge_organizations(_actor(), survivor, duplicate)
+            services.merge_organizations(actor(), survivor, duplicate)
         except ServiceError as error:
             flash(str(error.message), "danger")
         else:
@@ -236,7 +227,7 @@ def add_member(organization_id: int):
         if person is None:
             abort(404)
         try:
-            services.add_member(_actor(), organization, person, MembershipRole(form.role.data))
+            services.add_member(actor(), organization, person, MembershipRole(form.role.data))
         except ServiceError as error:
             flash(str(error.message), "danger")
         else:
@@ -257,6 +248,6 @@ def remove_member(organization_id: int, membership_id: int):
         abort(404)
     if EmptyForm().validate_on_submit():
         name = membership.person.display_name
-        services.remove_member(_actor(), membership)
+        services.remove_member(actor(), membership)
         flash(_("%(person)s is no longer a member.", person=name), "success")
     return redirect(_back_to(organization))

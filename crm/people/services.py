@@ -73,13 +73,7 @@ def create_person(actor, tag_names: list[str] | None = None, **data) -> Person:
 
 def update_person(actor, person: Person, expected_version: int | None,
                   tag_names: list[str] | None = None, **data) -> dict:
-    changes = update_record(actor, person, ENTITY, expected_version, _clean(data))
-    if tag_names is not None:
-        old = tags.tag_names(person.tags)
-        person.tags = tags.get_or_create_tags(tag_names)
-        if old != tags.tag_names(person.tags):
-            audit.record(actor, "update", ENTITY, person.id,
-                         {"tags": [old, tags.tag_names(person.tags)]})
+    changes = update_record(actor, person, ENTITY, expected_version, _clean(data), tag_names)
     reindex(person)
     commit_or_conflict(person)
     return changes

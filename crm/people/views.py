@@ -12,6 +12,7 @@ from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region
+from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.interactions import services as interaction_services
 from crm.organizations import services as organization_services
@@ -32,9 +33,6 @@ from crm.tags import services as tag_services
 bp = Blueprint("people", __name__)
 
 
-def _actor():
-    return current_user._get_current_object()
-
 
 def _get_person(person_id: int) -> Person:
     person = services.get_person(person_id)
@@ -49,13 +47,6 @@ def _editable_person(person_id: int) -> Person:
     ensure(current_user, "person.edit", person)
     return person
 
-
-def _report_service_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")
 
 
 def _similar_to(data: dict, exclude_id: int | None = None) -> list:
@@ -106,9 +97,9 @@ def create_person():
             form.confirm_new.data = "1"
         else:
             try:
-                person = services.create_person(_actor(), **data)
+                person = services.create_person(actor(), **data)
             except ServiceError as error:
-                _report_service_error(form, error)
+                report_service_error(form, error)
             else:
                 flash(_("%(name)s was added.", name=person.display_name), "success")
                 return redirect(url_for("people.show_person", person_id=person.id))
@@ -149,13 +140,13 @@ def edit_person(person_id: int):
     conflict = None
     if form.validate_on_submit():
         try:
-            services.update_person(_actor(), person, expected_version=form.version.data,
+            services.update_person(actor(), person, expected_version=form.version.data,
                                    **person_data(form))
         except ConflictError as error:
             conflict = conflict_rows(form, error.record, FIELD_NAMES)
             form.version.data = error.record.version
         except ServiceError as error:
-            _report_service_error(form, error)
+            report_service_error(form, error)
         else:
             flash(_("%(name)s was saved.", name=person.display_name), "success")
             return redirect(url_for("people.show_person", person_id=person.id))
@@ -168,7 +159,7 @@ def edit_person(person_id: int):
 def archive_person(person_id: int):
     person = _editable_person(person_id)
     if EmptyForm().validate_on_submit():
-        services.archive_person(_actor(), person)
+        services.archive_person(actor(), person)
         flash(_("%(name)s was archived.", name=person.display_name), "success")
     return redirect(url_for("people.show_person", person_id=person.id))
 
@@ -178,7 +169,7 @@ def archive_person(person_id: int):
 def restore_person(person_id: int):
     person = _editable_person(person_id)
     if EmptyForm().validate_on_submit():
-        services.restore_person(_actor(), person)
+        services.restore_person(actor(), person)
         flash(_("%(name)s was restored.", name=person.display_name), "success")
     return redirect(url_for("people.show_person", person_id=person.id))
 
@@ -191,7 +182,7 @@ def merge_person(person_id: int):
     if form.validate_on_submit():
         duplicate = _editable_person(form.duplicate_id.data)
         try:
-            services.merge_people(_actor(), survivor, duplicate)
+            services.merge_people(actor(), survivor, duplicate)
         except ServiceError as error:
             flash(str(error.message), "danger")
         else:
@@ -227,7 +218,7 @@ def add_membership(person_id: int):
             abort(404)
         ensure(current_user, "organization.edit", organization)
         try:
-            organization_services.add_member(_actor(), organization, person,
+            organization_services.add_member(actor(), organization, person,
                                              MembershipRole(form.role.data))
         except ServiceError as error:
             flash(str(error.message), "danger")

@@ -2,10 +2,9 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from crm.auth.models import User
 from crm.auth.permissions import require
+from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.pipeline import services
 from crm.pipeline.forms import NewStageForm, StageForm
@@ -14,9 +13,6 @@ from crm.projects import services as project_services
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _stage_or_404(code: str) -> Stage:
@@ -52,11 +48,11 @@ def create_stage():
     form = NewStageForm()
     if form.validate_on_submit():
         try:
-            stage = services.create_stage(_actor(), form.code.data, form.name_ar.data,
+            stage = services.create_stage(actor(), form.code.data, form.name_ar.data,
                                           form.name_fr.data, form.name_en.data,
                                           form.position.data, is_exit=form.is_exit.data)
         except ServiceError as error:
-            _attach_error(form, error)
+            report_service_error(form, error)
         else:
             flash(_("The stage %(name)s was created.", name=stage.name), "success")
             return redirect(url_for("pipeline.list_stages"))
@@ -70,19 +66,13 @@ def edit_stage(stage_code: str):
     form = StageForm(obj=stage)
     if form.validate_on_submit():
         try:
-            services.update_stage(_actor(), stage, name_ar=form.name_ar.data,
+            services.update_stage(actor(), stage, name_ar=form.name_ar.data,
                                   name_fr=form.name_fr.data, name_en=form.name_en.data,
                                   position=form.position.data, active=form.active.data)
         except ServiceError as error:
-            _attach_error(form, error)
+            report_service_error(form, error)
         else:
             flash(_("The stage %(name)s was saved.", name=stage.name), "success")
             return redirect(url_for("pipeline.list_stages"))
     return render_template("pipeline/edit_stage.html", form=form, stage=stage)
 
-
-def _attach_error(form, error: ServiceError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")

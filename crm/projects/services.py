@@ -71,13 +71,7 @@ def create_project(actor, organization: Organization, stage: Stage | None = None
 
 def update_project(actor, project: Project, expected_version: int | None,
                    tag_names: list[str] | None = None, **data) -> dict:
-    changes = update_record(actor, project, ENTITY, expected_version, _clean(data))
-    if tag_names is not None:
-        old = tags.tag_names(project.tags)
-        project.tags = tags.get_or_create_tags(tag_names)
-        if old != tags.tag_names(project.tags):
-            audit.record(actor, "update", ENTITY, project.id,
-                         {"tags": [old, tags.tag_names(project.tags)]})
+    changes = update_record(actor, project, ENTITY, expected_version, _clean(data), tag_names)
     search.index_record(ENTITY, project.id, _tokens(project))
     commit_or_conflict(project)
     return changes

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.audit import services as audit_services
-from crm.auth.models import User
 from crm.auth.permissions import can, ensure, require
 from crm.common.csv_export import csv_response
 from crm.common.forms import conflict_rows
@@ -13,6 +12,7 @@ from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.urls import safe_redirect_target
+from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.interactions import services as interaction_services
 from crm.organizations import services as organization_services
@@ -36,9 +36,6 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 def days_in_stage_filter(project: Project) -> int:
     return services.days_in_stage(project)
 
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -153,7 +150,7 @@ def create_project():
             officer_id = current_user.id  # an officer's new project is in their portfolio
         try:
             project = services.create_project(
-                _actor(), organization, tag_names=tag_services.parse_tag_names(
+                actor(), organization, tag_names=tag_services.parse_tag_names(
                     form.tag_names.data),
                 name=form.name.data or "", name_arabic=form.name_arabic.data or "",
                 description=form.description.data or "", cohort=form.cohort.data or "",
@@ -161,19 +158,12 @@ def create_project():
                 officer_id=officer_id,
             )
         except ServiceError as error:
-            _attach_error(form, error)
+            report_service_error(form, error)
         else:
             flash(_("The project %(name)s was created.", name=project.display_name), "success")
             return redirect(url_for("projects.show_project", project_id=project.id))
     return render_template("projects/create_project.html", form=form, organization=organization)
 
-
-def _attach_error(form, error: ServiceError) -> None:
-    """A business-rule error goes next to its field, or in a flash when it names none."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error.message))
-    else:
-        flash(str(error.message), "danger")
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -186,7 +176,7 @@ def edit_project(project_id: int):
     if form.validate_on_submit():
         try:
             services.update_project(
-                _actor(), project, expected_version=form.version.data or None,
+                actor(), project, expected_version=form.version.data or None,
                 tag_names=tag_services.parse_tag_names(form.tag_names.data),
                 name=form.name.data or "", name_arabic=form.name_arabic.data or "",
                 description=form.description.data or "", cohort=form.cohort.data or "",
@@ -196,7 +186,7 @@ def edit_project(project_id: int):
             conflict = conflict_rows(form, error.record, FIELD_NAMES)
             form.version.data = error.record.version
         except ServiceError as error:
-            _attach_error(form, error)
+            report_service_error(form, error)
         else:
             flash(_("The project %(name)s was saved.", name=project.display_name), "success")
             return redirect(url_for("projects.show_project", project_id=project.id))
@@ -209,7 +199,7 @@ def edit_project(project_id: int):
 def archive_project(project_id: int):
     project = _project_or_404(project_id)
     ensure(current_user, "project.edit", project)
-    services.archive_project(_actor(), project)
+    services.archive_project(actor(), project)
     flash(_("The project %(name)s was archived.", name=project.display_name), "success")
     return redirect(url_for("projects.show_project", project_id=project.id))
 
@@ -219,7 +209,7 @@ def archive_project(project_id: int):
 def restore_project(project_id: int):
     project = _project_or_404(project_id)
     ensure(current_user, "project.edit", project)
-    services.restore_project(_actor(), project)
+    services.restore_project(actor(), project)
     flash(_("The project %(name)s was restored.", name=project.display_name), "success")
     return redirect(url_for("projects.show_project", project_id=project.id))
 
@@ -233,7 +223,7 @@ def assign_officer(project_id: int):
     if form.validate_on_submit():
         chosen = {str(o.id): o for o in officers}.get(form.officer_id.data)
         try:
-            services.assign_officer(_actor(), project, chosen,
+            services.assign_officer(actor(), project, chosen,
                                     expected_version=form.version.data or None)
         except ConflictError as error:
             form.version.data = error.record.version
@@ -274,12 +264,12 @@ def move_project(project_id: int):
     if form.validate_on_submit():
         stage = pipeline.get_stage(form.to_stage.data)
         try:
-            pipeline.move_project(_actor(), project, stage, form.note.data or "",
+            pipeline.move_project(actor(), project, stage, form.note.data or "",
                                   expected_version=form.version.data or None)
         except ServiceError as error:
             form.version.data = project.version
             if not _wants_fragment():
-                _attach_error(form, error)
+                report_service_error(form, error)
             failed = {"project_id": project.id, "message": str(error.message),
                       "to_stage": form.to_stage.data, "note": form.note.data}
         else:

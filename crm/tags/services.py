@@ -37,3 +37,11 @@ def list_tags() -> list[Tag]:
 
 def tag_names(tags) -> str:
     return ", ".join(t.name for t in tags)
+
+
+def replace_tags(record, names: list[str]) -> dict:
+    """Give `record` exactly these tags; {"tags": [old, new]} when that changed anything."""
+    old = tag_names(record.tags)
+    record.tags = get_or_create_tags(names)
+    new = tag_names(record.tags)
+    return {"tags": [old, new]} if old != new else {}

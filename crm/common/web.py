@@ -1,0 +1,19 @@
+"""What every domain's views share: the acting user and showing a broken rule to the user."""
+
+from flask import flash
+from flask_login import current_user
+
+from crm.errors import ServiceError
+
+
+def actor():
+    """The logged-in user as a plain object, to hand to services."""
+    return current_user._get_current_object()
+
+
+def report_service_error(form, error: ServiceError) -> None:
+    """A business-rule error goes next to its field, or in a flash when it names none."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(str(error.message))
+    else:
+        flash(str(error.message), "danger")
