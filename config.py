@@ -54,6 +54,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "crm@localhost")
 
+    # Background jobs: "rq" (a real queue, with `flask crm worker`) when Redis is configured,
+    # otherwise "thread" (in the application process); "inline" runs them in the request.
+    JOB_RUNNER = os.environ.get("CRM_JOB_RUNNER") or ("rq" if REDIS_URL else "thread")
+
     ITEMS_PER_PAGE = 25
     # How many reverse proxies (nginx, a load balancer) stand before the app, 0 when none.
     PROXY_COUNT = int(os.environ.get("CRM_PROXY_COUNT", "0"))
@@ -71,6 +75,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False  # the tests that prove CSRF turn it back on
     BABEL_DEFAULT_LOCALE = "en"  # tests that check French or Arabic ask for them
+    JOB_RUNNER = "inline"  # the tests of the thread and RQ runners ask for them
+    REDIS_URL = ""
     # A cheap scrypt cost keeps the suite fast; the algorithm stays the same.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     PROPAGATE_EXCEPTIONS = False

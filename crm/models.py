@@ -2,6 +2,9 @@
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
+from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
+from crm.forums.models import Forum, ForumSession, Participation, ParticipationRole, SessionKind
+from crm.imports.models import HeaderMapping, ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.interactions.models import Interaction, InteractionKind
 from crm.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
 from crm.people.models import Gender, Person
@@ -11,6 +14,9 @@ from crm.search.models import SearchToken
 from crm.tags.models import Tag
 
 __all__ = [
+    "FollowUp", "FollowUpKind", "FollowUpStatus", "Forum", "ForumSession", "HeaderMapping",
+    "ImportJob", "ImportRow", "ImportStatus", "Participation", "ParticipationRole", "RowStatus",
+    "SessionKind",
     "AuditEntry", "Gender", "Interaction", "InteractionKind", "Membership", "MembershipRole",
     "Organization", "OrganizationKind", "Person", "Project", "Role", "SearchToken", "Stage",
     "StageTransition", "Tag", "User",

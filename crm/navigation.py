@@ -22,6 +22,8 @@ NAV_ITEMS = [
     NavItem("projects.list_projects", _l("Projects"), "project.view"),
     NavItem("organizations.list_organizations", _l("Organizations"), "organization.view"),
     NavItem("people.list_people", _l("People"), "person.view"),
+    NavItem("forums.list_forums", _l("Forums"), "forum.view"),
+    NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
     NavItem("pipeline.list_stages", _l("Stages"), "stages.manage"),
     NavItem("auth.list_users", _l("Users"), "users.manage"),
 ]

@@ -29,4 +29,12 @@ EXPECTED: dict[str, set[Role]] = {
     "project.edit": {A, OF},
     # managers change assignments
     "project.assign": {A, M},
+    # forums, attendee imports and follow-ups
+    "forum.view": STAFF,
+    "forum.manage": {A, OF},
+    "import.run": {A, OF},
+    "followup.view": STAFF,
+    "followup.create": {A, OF},
+    "followup.edit": {A, OF},
+    "calendar.own": STAFF,
 }

@@ -41,6 +41,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on logout, password change and deactivation: every older session stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[datetime | None]
+    # The secret in the URL of the user's private calendar feed (regenerated on demand).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     @property
     def is_active(self) -> bool:

@@ -41,6 +41,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "project.create": EDITORS,
     "project.edit": EDITORS,
     "project.assign": ASSIGNERS,
+    "forum.view": STAFF,
+    "forum.manage": EDITORS,
+    "import.run": EDITORS,
+    "followup.view": STAFF,
+    "followup.create": EDITORS,
+    "followup.edit": EDITORS,
+    "calendar.own": STAFF,
 }
 
 
@@ -71,7 +78,13 @@ def _in_portfolio(officers_of: Callable) -> Callable:
 
 
 # action -> rule(user, obj) checked when an object is given.
+def _own_followup(user, followup) -> bool:
+    """Officers close and reschedule their own follow-ups; admins anyone's."""
+    return user.role == ADMIN or followup.assignee_id == user.id
+
+
 OBJECT_RULES: dict[str, Callable] = {
+    "followup.edit": _own_followup,
     "project.edit": _in_portfolio(_officers_of_project),
     "organization.edit": _in_portfolio(_officers_of_organization),
     "person.edit": _in_portfolio(_officers_of_person),

@@ -13,7 +13,9 @@ def to_e164(raw: str | None) -> str | None:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException as error:
         raise ValueError(str(error)) from error
-    if not phonenumbers.is_valid_number(number):
+    # "Possible" (the right length for the country) rather than "valid": the library's list of
+    # allocated ranges lags behind the operators, and a real attendee must not be refused.
+    if not phonenumbers.is_possible_number(number):
         raise ValueError("invalid number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

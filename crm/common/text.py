@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -22,10 +23,13 @@ def has_arabic(text: str) -> bool:
     return bool(ARABIC_LETTERS.search(text or ""))
 
 
+@lru_cache(maxsize=100_000)  # names repeat: an import folds the same few thousand words
 def fold(text: str | None) -> str:
     """Lower case, without accents, Arabic diacritics, tatweel or hamza/alef variants."""
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLD).casefold()

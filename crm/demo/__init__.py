@@ -31,10 +31,12 @@ def seed_users() -> list[User]:
 
 def seed_demo() -> list[User]:
     """Create (or complete) the demo data; running it twice adds nothing."""
+    from crm.demo.forum import seed_forum
     from crm.demo.portfolio import seed_portfolio
     from crm.pipeline.services import ensure_default_stages
 
     users = seed_users()
     ensure_default_stages()
     seed_portfolio([u for u in users if u.role == Role.OFFICER])
+    seed_forum()
     return users

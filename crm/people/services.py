@@ -21,7 +21,13 @@ from crm.extensions import db
 from crm.organizations.models import Membership, Organization
 from crm.people.models import Gender, Person
 from crm.search import services as search
-from crm.search.keys import email_tokens, name_tokens, phone_tokens, skeleton, skeleton_tokens
+from crm.search.keys import (
+    email_tokens,
+    full_name_keys,
+    name_tokens,
+    person_name_tokens,
+    phone_tokens,
+)
 from crm.tags import services as tags
 from crm.tags.models import Tag
 
@@ -49,14 +55,16 @@ def _clean(data: dict) -> dict:
     return data
 
 
-def _tokens(person: Person) -> set[str]:
-    return (name_tokens(person.first_name, person.last_name, person.name_arabic, person.city)
-            | email_tokens(person.email) | phone_tokens(person.phone)
-            | skeleton_tokens(person.last_name, person.name_arabic))
+def person_tokens(v: dict) -> set[str]:
+    """Search and matching keys of a person given as a dict of its fields."""
+    names = (v.get("first_name"), v.get("last_name"), v.get("name_arabic"))
+    return (name_tokens(*names, v.get("city")) | email_tokens(v.get("email"))
+            | phone_tokens(v.get("phone")) | person_name_tokens(*names))
 
 
 def reindex(person: Person) -> None:
-    search.index_record(ENTITY, person.id, _tokens(person))
+    fields = ("first_name", "last_name", "name_arabic", "email", "phone", "city")
+    search.index_record(ENTITY, person.id, person_tokens({f: getattr(person, f) for f in fields}))
 
 
 def create_person(actor, tag_names: list[str] | None = None, **data) -> Person:
@@ -110,11 +118,6 @@ def list_people(params: ListParams):
     return order_by(query, params, SORTS, "name", Person.id)
 
 
-def _full_name_key(first: str, last: str, arabic: str) -> list[str]:
-    keys = [skeleton(f"{first} {last}"), skeleton(arabic)]
-    return [k for k in keys if len(k) >= 3]
-
-
 def find_similar_people(first_name: str = "", last_name: str = "", name_arabic: str = "",
                         email: str = "", phone: str = "", exclude_id: int | None = None,
                         limit: int = 5) -> list[Match]:
@@ -141,12 +144,13 @@ def find_similar_people(first_name: str = "", last_name: str = "", name_arabic: 
     if phone:
         for person in db.session.scalars(db.select(Person).where(Person.phone == phone)):
             add(person, _l("same phone"))
-    wanted = _full_name_key(first_name, last_name, name_arabic)
-    candidate_ids = search.exact_token_ids(ENTITY, skeleton_tokens(last_name, name_arabic))
+    wanted = full_name_keys(first_name, last_name, name_arabic)
+    candidate_ids = search.exact_token_ids(
+        ENTITY, person_name_tokens(first_name, last_name, name_arabic))
     if wanted and candidate_ids:
         query = db.select(Person).where(Person.id.in_(list(candidate_ids)[:500]))
         for person in db.session.scalars(query):
-            theirs = _full_name_key(person.first_name, person.last_name, person.name_arabic)
+            theirs = full_name_keys(person.first_name, person.last_name, person.name_arabic)
             score = max((fuzz.ratio(a, b) for a in wanted for b in theirs), default=0)
             if score >= NAME_MATCH_THRESHOLD:
                 add(person, _l("similar name"), int(score))

@@ -1,10 +1,13 @@
 """Turning names, emails and phones into search tokens, and queries into prefixes."""
 
+from functools import lru_cache
+
 from crm.common.phones import digits_for_search
 from crm.common.text import has_arabic, to_latin, words
 
 MAX_TOKEN = 120
 SKELETON_MARK = "~"  # tokens that are name skeletons, for duplicate matching, not search
+FULL_NAME = SKELETON_MARK + "="  # the skeleton of a whole name
 
 
 def _arabic_variants(word: str) -> list[str]:
@@ -37,13 +40,23 @@ def phone_tokens(e164: str | None) -> set[str]:
     return {e164.lstrip("+")} if e164 else set()
 
 
-def skeleton(text: str | None) -> str:
-    """Consonants of a name in Latin letters: "Mohamed El Amrani" and "محمد العمراني" meet."""
-    latin = to_latin(text or "")
-    latin = latin.replace("ch", "sh").replace("ou", "w").replace("q", "k").replace("'", "")
+@lru_cache(maxsize=100_000)
+def word_skeleton(word: str) -> str:
+    """The consonants of one word in Latin letters, spelling variants folded."""
+    latin = to_latin(word).replace("ch", "sh").replace("ou", "w").replace("q", "k")
+    latin = latin.replace("c", "s").replace("'", "")
     kept = [c for c in latin if c.isalpha() and c not in "aeiouyw`"]
-    collapsed = [c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1]]
-    return "".join(collapsed)
+    collapsed = "".join(c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1])
+    # a final h is often only a written vowel (taa marbuta, "Abdellah" / "Abdella")
+    return collapsed[:-1] if len(collapsed) > 2 and collapsed.endswith("h") else collapsed
+
+
+def skeleton(text: str | None, strip_articles: bool = False) -> str:
+    """Consonants of a name: "Mohamed El Amrani" and "محمد العمراني" meet."""
+    parts = [w for w in words(text) if w not in ARTICLES]
+    if strip_articles:
+        parts = [_word_variants(w)[-1] for w in parts]
+    return "".join(word_skeleton(w) for w in parts)
 
 
 def _word_variants(word: str) -> list[str]:
@@ -64,13 +77,26 @@ def skeleton_tokens(*names: str | None) -> set[str]:
         for index, word in enumerate(parts):
             if word in ARTICLES:
                 if index + 1 < len(parts):  # "El Amrani" also reads "Elamrani"
-                    tokens.add(SKELETON_MARK + skeleton(word + parts[index + 1]))
+                    tokens.add(SKELETON_MARK + word_skeleton(word + parts[index + 1]))
                 continue
             for variant in _word_variants(word):
-                key = skeleton(variant)
+                key = word_skeleton(variant)
                 if len(key) >= 2:
                     tokens.add(SKELETON_MARK + key)
     return tokens
+
+
+def full_name_keys(first: str | None, last: str | None, arabic: str | None) -> list[str]:
+    """Skeletons of the whole name, with and without articles, in both scripts."""
+    full = f"{first or ''} {last or ''}"
+    keys = {skeleton(name, strip) for name in (full, arabic) for strip in (False, True)}
+    return sorted(k for k in keys if len(k) >= 3)
+
+
+def person_name_tokens(first: str | None, last: str | None, arabic: str | None) -> set[str]:
+    """The blocking keys under which a person's possible duplicates are looked for."""
+    return skeleton_tokens(last, arabic) | {
+        FULL_NAME + key for key in full_name_keys(first, last, arabic)}
 
 
 ARTICLES = {"el", "al", "de", "du", "la", "le", "les", "des", "d", "l", "ben", "bin", "ibn",

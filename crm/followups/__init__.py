@@ -1,0 +1,1 @@
+"""Follow-ups: what an officer owes to a person, organization or project, and reminders."""

@@ -1,0 +1,164 @@
+"""Follow-ups: creating them one at a time or in bulk, closing them (the outcome becomes an
+interaction), and listing what is overdue, due this week and later."""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from crm.audit import services as audit
+from crm.auth.models import Role, User
+from crm.common.records import commit_or_conflict, update_record
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
+from crm.interactions.models import Interaction, InteractionKind
+
+ENTITY = "follow_up"
+ASSIGNABLE_ROLES = (Role.OFFICER, Role.ADMIN, Role.MANAGER)
+# The interaction a done follow-up becomes.
+INTERACTION_OF = {
+    FollowUpKind.CALL: InteractionKind.CALL, FollowUpKind.MEETING: InteractionKind.MEETING,
+    FollowUpKind.EMAIL: InteractionKind.EMAIL, FollowUpKind.VISIT: InteractionKind.VISIT,
+    FollowUpKind.SEND_DOCUMENTS: InteractionKind.EMAIL,
+}
+
+
+def _check(assignee: User | None, title: str, due_on: date | None) -> None:
+    if assignee is None or not assignee.active or assignee.role not in ASSIGNABLE_ROLES:
+        raise ServiceError(_l("Choose who will do it."), field="assignee_id")
+    if not (title or "").strip():
+        raise ServiceError(_l("Say what is to be done."), field="title")
+    if due_on is None:
+        raise ServiceError(_l("Give a due date."), field="due_on")
+
+
+def create_followup(actor, assignee: User, kind: FollowUpKind, title: str, due_on: date,
+                    person=None, organization=None, project=None,
+                    participation=None) -> FollowUp:
+    """A task owed to a person, an organization or a project."""
+    _check(assignee, title, due_on)
+    if not (person or organization or project):
+        raise ServiceError(_l("A follow-up is owed to a person, an organization or a project."))
+    followup = FollowUp(kind=kind, title=title.strip(), due_on=due_on, assignee=assignee,
+                        created_by_id=actor.id if actor else None, person=person,
+                        organization=organization, project=project, participation=participation)
+    db.session.add(followup)
+    db.session.flush()
+    audit.record(actor, "create", ENTITY, followup.id, audit.snapshot(
+        followup, ["kind", "title", "due_on", "assignee_id", "person_id", "organization_id",
+                   "project_id"]))
+    db.session.commit()
+    return followup
+
+
+def create_followups_for_people(actor, assignee: User, kind: FollowUpKind, title: str,
+                                due_on: date, person_ids: list[int],
+                                participation_of: dict[int, int] | None = None) -> int:
+    """One follow-up per person (e.g. every speaker of a workshop, every imported attendee),
+    skipping people who already have an open follow-up with the same title. Returns how many."""
+    _check(assignee, title, due_on)
+    title = title.strip()
+    already = set(db.session.scalars(db.select(FollowUp.person_id).where(
+        FollowUp.person_id.in_(person_ids), FollowUp.title == title,
+        FollowUp.status == FollowUpStatus.OPEN)))
+    wanted = [pid for pid in dict.fromkeys(person_ids) if pid not in already]
+    participation_of = participation_of or {}
+    created = [FollowUp(kind=kind, title=title, due_on=due_on, assignee_id=assignee.id,
+                        created_by_id=actor.id if actor else None, person_id=pid,
+                        participation_id=participation_of.get(pid)) for pid in wanted]
+    db.session.add_all(created)
+    db.session.flush()
+    for followup in created:
+        audit.record(actor, "create", ENTITY, followup.id, {
+            "title": [None, title], "person_id": [None, followup.person_id],
+            "assignee_id": [None, assignee.id], "due_on": [None, due_on.isoformat()]})
+    db.session.commit()
+    return len(created)
+
+
+def complete_followup(actor, followup: FollowUp, outcome: str, expected_version=None,
+                      done_on: date | None = None) -> Interaction:
+    """Mark it done; what it led to is kept as an interaction on the same record."""
+    if followup.status != FollowUpStatus.OPEN:
+        raise ServiceError(_l("This follow-up is already closed."))
+    if not outcome.strip():
+        raise ServiceError(_l("Say what came of it."), field="outcome")
+    done_on = done_on or date.today()
+    interaction = Interaction(kind=INTERACTION_OF[followup.kind], occurred_on=done_on,
+                              summary=followup.title[:300], notes=outcome.strip(),
+                              person_id=followup.person_id,
+                              organization_id=followup.organization_id,
+                              project_id=followup.project_id,
+                              author_id=actor.id if actor else None)
+    db.session.add(interaction)
+    db.session.flush()
+    update_record(actor, followup, ENTITY, expected_version, {
+        "status": FollowUpStatus.DONE, "outcome": outcome.strip(), "done_at": utcnow(),
+        "interaction_id": interaction.id})
+    commit_or_conflict(followup)
+    return interaction
+
+
+def cancel_followup(actor, followup: FollowUp, expected_version=None) -> None:
+    if followup.status != FollowUpStatus.OPEN:
+        raise ServiceError(_l("This follow-up is already closed."))
+    update_record(actor, followup, ENTITY, expected_version,
+                  {"status": FollowUpStatus.CANCELLED})
+    commit_or_conflict(followup)
+
+
+def reschedule_followup(actor, followup: FollowUp, due_on: date, assignee: User,
+                        expected_version=None) -> None:
+    _check(assignee, followup.title, due_on)
+    update_record(actor, followup, ENTITY, expected_version,
+                  {"due_on": due_on, "assignee_id": assignee.id})
+    commit_or_conflict(followup)
+
+
+def _open_of(assignee_id: int):
+    return (db.select(FollowUp).where(FollowUp.assignee_id == assignee_id,
+                                      FollowUp.status == FollowUpStatus.OPEN)
+            .options(db.joinedload(FollowUp.person), db.joinedload(FollowUp.organization),
+                     db.joinedload(FollowUp.project))
+            .order_by(FollowUp.due_on, FollowUp.id))
+
+
+def agenda(user: User, today: date | None = None) -> dict[str, list[FollowUp]]:
+    """The user's open follow-ups: overdue, due this week (the next 7 days), later."""
+    today = today or date.today()
+    week_end = today + timedelta(days=7)
+    result = {"overdue": [], "this_week": [], "later": []}
+    for followup in db.session.scalars(_open_of(user.id)):
+        key = ("overdue" if followup.due_on < today
+               else "this_week" if followup.due_on <= week_end else "later")
+        result[key].append(followup)
+    return result
+
+
+def due_for_reminder(user: User, today: date | None = None, days: int = 3) -> list[FollowUp]:
+    """Overdue and due within `days` days: what a reminder email lists."""
+    today = today or date.today()
+    query = _open_of(user.id).where(FollowUp.due_on <= today + timedelta(days=days))
+    return list(db.session.scalars(query))
+
+
+def followups_of(person_id=None, organization_id=None, project_id=None) -> list[FollowUp]:
+    query = (db.select(FollowUp).options(db.joinedload(FollowUp.assignee))
+             .order_by(FollowUp.status, FollowUp.due_on, FollowUp.id))
+    if person_id:
+        query = query.where(FollowUp.person_id == person_id)
+    if organization_id:
+        query = query.where(FollowUp.organization_id == organization_id)
+    if project_id:
+        query = query.where(FollowUp.project_id == project_id)
+    return list(db.session.scalars(query))
+
+
+def get_followup(followup_id: int) -> FollowUp | None:
+    return db.session.get(FollowUp, followup_id)
+
+
+def assignees() -> list[User]:
+    query = db.select(User).where(User.role.in_(ASSIGNABLE_ROLES), User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.full_name, User.email)))

@@ -1,0 +1,1 @@
+"""Forum editions, their sessions and who took part."""

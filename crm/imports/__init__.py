@@ -1,0 +1,1 @@
+"""Attendee lists from CSV or Excel files: mapping, matching, preview, background import."""

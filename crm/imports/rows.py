@@ -1,0 +1,123 @@
+"""One line of an attendee file: cleaned values, or the reasons it cannot be imported."""
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from crm.auth.services import normalize_email
+from crm.common import phones
+from crm.common.text import fold, has_arabic
+from crm.errors import ServiceError
+from crm.forums.models import ParticipationRole
+from crm.organizations.models import OrganizationKind
+
+REASONS = {
+    "empty-line": _l("empty line"),
+    "no-name": _l("no name"),
+    "bad-characters": _l("the name holds characters that a name cannot have"),
+    "invalid-email": _l("invalid email"),
+    "invalid-phone": _l("invalid phone number"),
+    "unknown-workshop": _l("workshop not found in this forum"),
+    "same-email": _l("same email"),
+    "same-phone": _l("same phone"),
+    "similar-name": _l("similar name"),
+}
+
+# Names are letters, spaces, apostrophes, dots and hyphens; nothing a spreadsheet or a
+# browser could execute.
+_FORBIDDEN = re.compile(r"[<>=@{}\[\]\\|;$%^*#~`\"0-9]")
+
+ROLES = {fold(w): role for words, role in [
+    (["participant", "participante", "مشارك", "مشاركة"], ParticipationRole.PARTICIPANT),
+    (["intervenant", "intervenante", "speaker", "panéliste", "متدخل", "متحدث"],
+     ParticipationRole.SPEAKER),
+    (["modérateur", "modératrice", "moderator", "مسير", "منشط"], ParticipationRole.MODERATOR),
+    (["organisateur", "organisatrice", "organizer", "organiser", "منظم"],
+     ParticipationRole.ORGANIZER),
+] for w in words}
+
+KINDS = {fold(w): kind for words, kind in [
+    (["association", "جمعية"], OrganizationKind.ASSOCIATION),
+    (["coopérative", "cooperative", "تعاونية"], OrganizationKind.COOPERATIVE),
+    (["mutuelle", "mutual", "تعاضدية"], OrganizationKind.MUTUAL),
+    (["amicale", "ودادية"], OrganizationKind.AMICALE),
+    (["fondation", "foundation", "مؤسسة"], OrganizationKind.FOUNDATION),
+    (["entreprise sociale", "social enterprise", "startup sociale", "مقاولة اجتماعية"],
+     OrganizationKind.SOCIAL_ENTERPRISE),
+    (["entreprise", "company", "société", "شركة"], OrganizationKind.COMPANY),
+    (["organisme public", "public body", "administration", "هيئة عمومية"],
+     OrganizationKind.PUBLIC_BODY),
+] for w in words}
+
+YES = {fold(w) for w in ["oui", "yes", "x", "1", "présent", "present", "نعم", "حاضر"]}
+
+
+@dataclass
+class CleanRow:
+    line: int
+    values: dict = field(default_factory=dict)
+    reasons: list = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.reasons
+
+
+def _tidy_name(text: str) -> str:
+    text = " ".join(text.split())
+    if text.isupper() and not has_arabic(text):
+        return text.title()  # "EL OUAZZANI" -> "El Ouazzani"
+    return text
+
+
+def _split_names(get) -> tuple[str, str, str]:
+    """(first, last, arabic): Arabic-script names go to the Arabic name."""
+    first, last = _tidy_name(get("first_name")), _tidy_name(get("last_name"))
+    if not (first or last) and get("full_name"):
+        parts = _tidy_name(get("full_name")).split(" ", 1)
+        first, last = parts[0], parts[1] if len(parts) > 1 else ""
+    if has_arabic(first + last):
+        return "", "", " ".join(p for p in (first, last) if p)
+    return first, last, ""
+
+
+def clean_row(line: int, cells: list[str], mapping: dict[str, int], sessions) -> CleanRow:
+    """Validate one line; `sessions` resolves a workshop name to a session id or None."""
+    def get(name: str) -> str:
+        index = mapping.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    row = CleanRow(line)
+    if not any(cell.strip() for cell in cells):
+        row.reasons.append("empty-line")
+        return row
+    first, last, arabic = _split_names(get)
+    if not (first or last or arabic):
+        row.reasons.append("no-name")
+    elif _FORBIDDEN.search(first + last + arabic):
+        row.reasons.append("bad-characters")
+    email = get("email")
+    if email:
+        try:
+            email = normalize_email(email)
+        except ServiceError:
+            row.reasons.append("invalid-email")
+    try:
+        phone = phones.to_e164(get("phone"))
+    except ValueError:
+        phone = None
+        row.reasons.append("invalid-phone")
+    session_id = sessions(get("workshop"))
+    if session_id is None:
+        row.reasons.append("unknown-workshop")
+    row.values = {
+        "first_name": first, "last_name": last, "name_arabic": arabic,
+        "email": email or None, "phone": phone, "city": get("city")[:100],
+        "organization": " ".join(get("organization").split())[:200],
+        "organization_kind": KINDS.get(fold(get("organization_kind")),
+                                       OrganizationKind.OTHER).value,
+        "role": ROLES.get(fold(get("role")), ParticipationRole.PARTICIPANT).value,
+        "attended": fold(get("attended")) in YES, "session_id": session_id,
+    }
+    return row

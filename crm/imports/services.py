@@ -1,0 +1,192 @@
+"""Attendee import: upload, map the columns, analyse in the background, let the officer
+check the matches, import in the background (in bulk), and report every line not imported."""
+
+import logging
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, update
+
+from crm.audit import services as audit
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+from crm.forums.services import session_finder
+from crm.imports import bulk, matching
+from crm.imports.mapping import guess_mapping, remember_mapping
+from crm.imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
+from crm.imports.reading import read_table
+from crm.imports.rows import REASONS, clean_row
+from crm.jobs.runner import enqueue
+
+log = logging.getLogger(__name__)
+ENTITY = "import"
+NAME_FIELDS = ("last_name", "first_name", "full_name")
+CHUNK = 500
+
+
+def get_job(job_id: int) -> ImportJob | None:
+    return db.session.get(ImportJob, job_id)
+
+
+def list_jobs(forum_id: int) -> list[ImportJob]:
+    query = (db.select(ImportJob).where(ImportJob.forum_id == forum_id)
+             .options(db.defer(ImportJob.content), db.joinedload(ImportJob.created_by))
+             .order_by(ImportJob.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def start_import(actor, forum, filename: str, content: bytes) -> ImportJob:
+    """Keep the uploaded file and guess which column holds which field."""
+    table = read_table(filename, content)
+    job = ImportJob(forum=forum, created_by_id=actor.id if actor else None,
+                    filename=filename[:255], content=content, headers=table.headers,
+                    mapping=guess_mapping(table.headers), total_rows=len(table.rows))
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "create", ENTITY, job.id, {"filename": [None, job.filename],
+                                                   "forum_id": [None, forum.id]})
+    db.session.commit()
+    return job
+
+
+def confirm_mapping(actor, job: ImportJob, mapping: dict[str, int]) -> None:
+    """Save the officer's mapping (remembered for the same headers) and start the analysis."""
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEW, ImportStatus.FAILED):
+        raise ServiceError(_l("This import is already running or finished."))
+    used = [i for i in mapping.values()]
+    if len(used) != len(set(used)):
+        raise ServiceError(_l("A column can be given to one field only."))
+    if not any(f in mapping for f in NAME_FIELDS):
+        raise ServiceError(_l("Say which column holds the names."))
+    if any(not 0 <= i < len(job.headers) for i in used):
+        raise ServiceError(_l("This column does not exist in the file."))
+    job.mapping = mapping
+    remember_mapping(job.headers, mapping)
+    job.status, job.processed_rows, job.error = ImportStatus.ANALYSING, 0, ""
+    db.session.execute(delete(ImportRow).where(ImportRow.job_id == job.id))
+    db.session.commit()
+    enqueue("imports.analyse", job.id)
+
+
+def _classify(rows, in_file: dict, known: dict) -> list[dict]:
+    records = []
+    for row, cells in rows:
+        record = {"line": row.line, "values": row.values, "raw": cells, "reasons": row.reasons,
+                  "status": RowStatus.INVALID, "person_id": None, "same_as_line": None}
+        if row.is_valid and row.line in in_file:
+            record["same_as_line"], record["reasons"] = in_file[row.line]
+            record["status"] = RowStatus.SAME_AS_ROW
+        elif row.is_valid and row.line in known:
+            record["person_id"], record["reasons"] = known[row.line]
+            record["status"] = RowStatus.MATCH
+        elif row.is_valid:
+            record["status"] = RowStatus.NEW
+        records.append(record)
+    return records
+
+
+def analyse_job(job_id: int) -> None:
+    """Background: validate every line, find duplicates in the file and known people."""
+    job = db.session.get(ImportJob, job_id)
+    try:
+        table = read_table(job.filename, job.content)
+        find = session_finder(job.forum)
+        rows = [(clean_row(n, cells, job.mapping, find), cells)
+                for n, cells in enumerate(table.rows, start=2)]
+        identities = [matching.identity(r.line, r.values["first_name"], r.values["last_name"],
+                                        r.values["name_arabic"], r.values["email"],
+                                        r.values["phone"]) for r, _cells in rows if r.is_valid]
+        in_file = matching.cluster(identities)
+        known = matching.match_known([i for i in identities if i.key not in in_file])
+        records = _classify(rows, in_file, known)
+        for start in range(0, len(records), CHUNK):
+            chunk = records[start:start + CHUNK]
+            db.session.execute(ImportRow.__table__.insert(),
+                               [{"job_id": job.id, **r} for r in chunk])
+            job.processed_rows = start + len(chunk)
+            db.session.commit()
+        job.status = ImportStatus.PREVIEW
+        job.rejected_count = sum(r["status"] == RowStatus.INVALID for r in records)
+        db.session.commit()
+    except Exception as error:
+        _fail(job, error)
+
+
+def _fail(job: ImportJob, error: Exception) -> None:
+    log.exception("import job %s failed", job.id)
+    db.session.rollback()
+    job.status, job.error = ImportStatus.FAILED, str(error)[:2000]
+    job.finished_at = utcnow()
+    db.session.commit()
+
+
+def list_rows(job: ImportJob, status: RowStatus | None = None, page: int = 1, per_page: int = 50):
+    query = (db.select(ImportRow).where(ImportRow.job_id == job.id)
+             .options(db.joinedload(ImportRow.person)).order_by(ImportRow.line))
+    if status is not None:
+        query = query.where(ImportRow.status == status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def count_rows(job: ImportJob) -> dict[RowStatus, int]:
+    query = (db.select(ImportRow.status, db.func.count()).where(ImportRow.job_id == job.id)
+             .group_by(ImportRow.status))
+    counts = dict(db.session.execute(query).all())
+    return {status: counts.get(status, 0) for status in RowStatus}
+
+
+def set_match_decisions(actor, job: ImportJob, refused_lines: set[int]) -> None:
+    """The officer unticked some matches: those lines become new people."""
+    if job.status != ImportStatus.PREVIEW:
+        raise ServiceError(_l("This import cannot be changed any more."))
+    db.session.execute(update(ImportRow).where(
+        ImportRow.job_id == job.id, ImportRow.status == RowStatus.MATCH)
+        .values(use_match=~ImportRow.line.in_(refused_lines) if refused_lines else True))
+    db.session.commit()
+
+
+def run_import(actor, job: ImportJob) -> None:
+    """Start creating and updating people, organizations and participations."""
+    if job.status != ImportStatus.PREVIEW:
+        raise ServiceError(_l("This import cannot be started now."))
+    job.status, job.processed_rows = ImportStatus.IMPORTING, 0
+    audit.record(actor, "update", ENTITY, job.id, {"status": ["preview", "importing"]})
+    db.session.commit()
+    enqueue("imports.run", job.id)
+
+
+def run_job(job_id: int) -> None:
+    """Background: import the checked rows in chunks, committing and counting as it goes."""
+    job = db.session.get(ImportJob, job_id)
+    try:
+        importer = bulk.Importer(job)
+        rows = bulk.load_rows(job.id)
+        for start in range(0, len(rows), CHUNK):
+            importer.import_chunk(rows[start:start + CHUNK])
+            job.processed_rows = min(job.total_rows, start + CHUNK)
+            db.session.commit()
+        job.status, job.finished_at = ImportStatus.DONE, utcnow()
+        job.processed_rows = job.total_rows
+        db.session.commit()
+    except Exception as error:
+        _fail(job, error)
+
+
+def rejected_rows(job: ImportJob):
+    """(line, reasons in the user's language, the cells as read) of every line not imported."""
+    query = (db.select(ImportRow).where(ImportRow.job_id == job.id,
+                                        ImportRow.status == RowStatus.INVALID)
+             .order_by(ImportRow.line))
+    for row in db.session.scalars(query):
+        yield row.line, reason_text(row.reasons), row.raw
+
+
+def reason_text(reasons: list[str]) -> str:
+    return ", ".join(str(REASONS.get(r, r)) for r in reasons)
+
+
+def imported_person_ids(job: ImportJob) -> list[int]:
+    query = (db.select(ImportRow.person_id).where(
+        ImportRow.job_id == job.id, ImportRow.person_id.is_not(None),
+        ImportRow.outcome.in_(["created", "updated"])).distinct())
+    return list(db.session.scalars(query))

@@ -1,0 +1,5 @@
+"""Screens of the imports domain."""
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)
