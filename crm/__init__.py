@@ -54,6 +54,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.followups.views import bp as followups_bp
     from crm.forums.views import bp as forums_bp
+    from crm.funding.views import bp as funding_bp
+    from crm.impact.views import bp as impact_bp
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
     from crm.main.views import bp as main_bp
@@ -64,7 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.search.views import bp as search_bp
 
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
-                      interactions_bp, search_bp, forums_bp, imports_bp, followups_bp):
+                      interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
+                      funding_bp, impact_bp):
         app.register_blueprint(blueprint)
 
 

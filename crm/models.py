@@ -4,6 +4,16 @@ from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
 from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.forums.models import Forum, ForumSession, Participation, ParticipationRole, SessionKind
+from crm.funding.models import (
+    CampaignUpdate,
+    CrowdfundingCampaign,
+    Funder,
+    FunderKind,
+    FundingOpportunity,
+    Instrument,
+    OpportunityStatus,
+)
+from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
 from crm.imports.models import HeaderMapping, ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.interactions.models import Interaction, InteractionKind
 from crm.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
@@ -14,6 +24,9 @@ from crm.search.models import SearchToken
 from crm.tags.models import Tag
 
 __all__ = [
+    "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
+    "ImpactNote", "Indicator", "Instrument", "Measurement", "MeasurementSource",
+    "OpportunityStatus", "Visibility",
     "FollowUp", "FollowUpKind", "FollowUpStatus", "Forum", "ForumSession", "HeaderMapping",
     "ImportJob", "ImportRow", "ImportStatus", "Participation", "ParticipationRole", "RowStatus",
     "SessionKind",

@@ -23,8 +23,10 @@ NAV_ITEMS = [
     NavItem("organizations.list_organizations", _l("Organizations"), "organization.view"),
     NavItem("people.list_people", _l("People"), "person.view"),
     NavItem("forums.list_forums", _l("Forums"), "forum.view"),
+    NavItem("funding.list_funders", _l("Funders"), "funder.view"),
     NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
     NavItem("pipeline.list_stages", _l("Stages"), "stages.manage"),
+    NavItem("impact.list_indicators", _l("Indicators"), "indicators.manage"),
     NavItem("auth.list_users", _l("Users"), "users.manage"),
 ]
 

@@ -12,6 +12,7 @@ from config import TestingConfig
 from crm import create_app
 from crm.extensions import db as _db
 from crm.extensions import limiter
+from crm.impact import services as impact_services
 from crm.pipeline import services as pipeline_services
 from tests.factories import PASSWORD, make_user
 
@@ -61,6 +62,7 @@ def app():
     with app.app_context():
         _prepare_schema()
         pipeline_services.ensure_default_stages()  # as migration 0002 does
+        impact_services.ensure_default_indicators()  # as migration 0004 does
         limiter.reset()
         yield app
         _db.session.rollback()

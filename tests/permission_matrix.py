@@ -37,4 +37,13 @@ EXPECTED: dict[str, set[Role]] = {
     "followup.create": {A, OF},
     "followup.edit": {A, OF},
     "calendar.own": STAFF,
+    # funding and impact: officers record, managers read, admins keep the catalog
+    "funder.view": STAFF,
+    "funder.manage": {A, OF},
+    "funding.view": STAFF,
+    "funding.edit": {A, OF},
+    "impact.view": STAFF,
+    "impact.edit": {A, OF},
+    "impact.verify": {A, OF},
+    "indicators.manage": {A},
 }

@@ -48,6 +48,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "followup.create": EDITORS,
     "followup.edit": EDITORS,
     "calendar.own": STAFF,
+    "funder.view": STAFF,
+    "funder.manage": EDITORS,
+    "funding.view": STAFF,
+    "funding.edit": EDITORS,
+    "impact.view": STAFF,
+    "impact.edit": EDITORS,
+    "impact.verify": EDITORS,
+    "indicators.manage": frozenset({ADMIN}),
 }
 
 
@@ -83,8 +91,16 @@ def _own_followup(user, followup) -> bool:
     return user.role == ADMIN or followup.assignee_id == user.id
 
 
+def _officers_of_projects_record(record) -> set:
+    """Funding and impact records follow the project they belong to (or are a project)."""
+    return _officers_of_project(getattr(record, "project", None) or record)
+
+
 OBJECT_RULES: dict[str, Callable] = {
     "followup.edit": _own_followup,
+    "funding.edit": _in_portfolio(_officers_of_projects_record),
+    "impact.edit": _in_portfolio(_officers_of_projects_record),
+    "impact.verify": _in_portfolio(_officers_of_projects_record),
     "project.edit": _in_portfolio(_officers_of_project),
     "organization.edit": _in_portfolio(_officers_of_organization),
     "person.edit": _in_portfolio(_officers_of_person),

@@ -1,0 +1,1 @@
+"""Funders, funding opportunities per project, and crowdfunding campaigns (amounts in MAD)."""

@@ -1,0 +1,1 @@
+"""Impact: narrative notes, the indicator catalog and measurements per period."""

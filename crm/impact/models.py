@@ -1,0 +1,107 @@
+"""Impact notes (internal or shared), indicators (admin-editable catalog) and measurements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.common.enums import LabelledEnum, enum_type
+from crm.common.flags import FlagSet
+from crm.common.mixins import TimestampMixin, VersionedMixin
+from crm.common.money import Centimes
+from crm.common.reference import SDG_NUMBERS
+from crm.extensions import db
+
+
+class Visibility(LabelledEnum):
+    INTERNAL = "internal"
+    SHARED = "shared"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.INTERNAL: _l("Internal (never shown to innovators)"),
+                cls.SHARED: _l("Shared with the innovator")}
+
+
+class MeasurementSource(LabelledEnum):
+    SELF_REPORTED = "self-reported"
+    VERIFIED = "verified"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.SELF_REPORTED: _l("Self-reported"), cls.VERIFIED: _l("Verified")}
+
+
+class ImpactNote(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "impact_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                                   index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    written_on: Mapped[date]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility),
+                                                   default=Visibility.INTERNAL)
+
+    author: Mapped[User | None] = relationship()
+    project = relationship("Project")
+    organization = relationship("Organization")
+
+
+class Indicator(db.Model):
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_ar: Mapped[str] = mapped_column(String(120))
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(30))  # "jobs", "people", "MAD", ...
+    sdgs: Mapped[set] = mapped_column(FlagSet(SDG_NUMBERS), default=set)
+    standard_reference: Mapped[str] = mapped_column(String(60), default="")  # e.g. IRIS+ PI4874
+    # "of which": a part can never exceed its total for the same project and period
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    part_of: Mapped[Indicator | None] = relationship(remote_side=[id])
+
+    @property
+    def name(self) -> str:
+        lang = str(get_locale() or "en")
+        return getattr(self, f"name_{lang}", None) or self.name_en
+
+
+class Measurement(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "measurements"
+    __table_args__ = (Index("ix_measurements_project_indicator_period", "project_id",
+                            "indicator_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    value: Mapped[Decimal] = mapped_column(Centimes())
+    source: Mapped[MeasurementSource] = mapped_column(
+        enum_type(MeasurementSource), default=MeasurementSource.SELF_REPORTED)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    indicator: Mapped[Indicator] = relationship()
+    project = relationship("Project")
+    reported_by: Mapped[User | None] = relationship(foreign_keys=[reported_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
