@@ -53,12 +53,17 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "crm@localhost")
+    # Where the application is reached from outside: absolute links in reminder emails and
+    # calendar feeds, which are read away from any request.
+    CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "http://127.0.0.1:5000")
 
     # Background jobs: "rq" (a real queue, with `flask crm worker`) when Redis is configured,
     # otherwise "thread" (in the application process); "inline" runs them in the request.
     JOB_RUNNER = os.environ.get("CRM_JOB_RUNNER") or ("rq" if REDIS_URL else "thread")
 
     ITEMS_PER_PAGE = 25
+    # The largest request accepted (an attendee file is read up to 20 MB); beyond, a 413 page.
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     # How many reverse proxies (nginx, a load balancer) stand before the app, 0 when none.
     PROXY_COUNT = int(os.environ.get("CRM_PROXY_COUNT", "0"))
     PROPAGATE_EXCEPTIONS = False

@@ -92,6 +92,8 @@ def main() -> None:
             print(f"{'whole import':<24}{total:>10.2f}{args.rows / total:>10,.0f}")
             print(f"people created: {job.created_count:,}, participations: "
                   f"{job.participation_count:,}, rejected: {job.rejected_count:,}")
+            # End the session's transaction first: on PostgreSQL its locks would hold DROP.
+            db.session.remove()
             db.drop_all()
 
 

@@ -91,3 +91,37 @@ def init(language: str) -> None:
     extract.callback()
     _pybabel("init", "-i", "messages.pot", "-d", "translations", "-l", language)
     click.echo(f"Languages configured: {', '.join(current_app.config['LANGUAGES'])}")
+
+
+@crm_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run the background jobs (attendee imports) queued in Redis; needs REDIS_URL."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException(
+            "REDIS_URL is not set: there is no queue to work on. Without Redis, background "
+            "jobs run inside the application process and need no worker.")
+    from rq import Queue, Worker
+
+    from crm.extensions import db
+    from crm.jobs.runner import QUEUE_NAME, redis_connection
+
+    # Each job runs in a forked child: it must not inherit the parent's database connections.
+    db.engine.dispose()
+    connection = redis_connection()
+    click.echo(f"Working on the queue {QUEUE_NAME!r} (Ctrl+C to stop)")
+    Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst)
+
+
+@crm_cli.command("send-reminders")
+def send_reminders() -> None:
+    """Email each user their overdue and due-soon follow-ups (run it once a day)."""
+    import smtplib
+
+    from crm.followups.reminders import send_reminders as send
+
+    try:
+        count = send()
+    except (OSError, smtplib.SMTPException) as error:
+        raise click.ClickException(f"The mail server refused the reminders: {error}") from error
+    click.echo(f"{count} reminder email{'s' if count != 1 else ''} sent.")

@@ -24,6 +24,7 @@ ERROR_TITLES = {
     403: _l("You are not allowed to do this"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
+    413: _l("The file is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
 }
@@ -39,7 +40,7 @@ def _render_error(code: int, error_id: str | None = None):
 
 
 def register_error_handlers(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 429):
+    for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda error, code=code: _render_error(code))
     app.register_error_handler(CSRFError, lambda error: _render_error(400))
 

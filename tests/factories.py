@@ -62,3 +62,63 @@ def make_membership(organization, person, role="member", actor=None):
     from crm.organizations.models import MembershipRole
 
     return services.add_member(actor, organization, person, MembershipRole(role))
+
+
+def make_forum(actor=None, name=None, held_on=None, sessions=("Atelier A",), **data):
+    """A forum with a plenary and one workshop per name in `sessions`."""
+    from datetime import date
+
+    from crm.forums import services
+    from crm.forums.models import SessionKind
+
+    n = next(_counter)
+    forum = services.create_forum(actor, name or f"Forum {n}", held_on or date(2024, 10, 17),
+                                  **data)
+    services.add_session(actor, forum, SessionKind.PLENARY, "Plénière")
+    for session_name in sessions:
+        services.add_session(actor, forum, SessionKind.WORKSHOP, session_name)
+    return forum
+
+
+def make_participation(session, person, role="participant", attended=True, actor=None):
+    from crm.forums import services
+    from crm.forums.models import ParticipationRole
+
+    return services.add_participation(actor, session, person, ParticipationRole(role), attended)
+
+
+def make_followup(assignee, due_on=None, title=None, kind="call", actor=None, **target):
+    """A follow-up owed to `person=`, `organization=` or `project=` (a new person if none)."""
+    from datetime import date, timedelta
+
+    from crm.followups import services
+    from crm.followups.models import FollowUpKind
+
+    n = next(_counter)
+    if not target:
+        target = {"person": make_person(actor)}
+    return services.create_followup(actor or assignee, assignee, FollowUpKind(kind),
+                                    title or f"Suivi {n}",
+                                    due_on or date.today() + timedelta(days=7), **target)
+
+
+def make_funder(actor=None, name=None, kind="fund", **data):
+    from crm.funding import services
+    from crm.funding.models import FunderKind
+
+    n = next(_counter)
+    return services.create_funder(actor, name=name or f"Fonds Test {n}", kind=FunderKind(kind),
+                                  **data)
+
+
+def make_opportunity(project=None, funder=None, actor=None, instrument="grant",
+                     status="prospect", requested="0", committed="0", disbursed="0", **data):
+    from decimal import Decimal
+
+    from crm.funding import services
+
+    data.setdefault("confirm_over_request", Decimal(committed) > Decimal(requested))
+    return services.create_opportunity(
+        actor, project or make_project(), funder_id=(funder or make_funder()).id,
+        instrument=instrument, status=status, amount_requested=Decimal(requested),
+        amount_committed=Decimal(committed), amount_disbursed=Decimal(disbursed), **data)

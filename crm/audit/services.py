@@ -92,6 +92,18 @@ FIELD_LABELS = {
     "merged_from": _l("Merged from record"), "merged_into": _l("Merged into record"),
     "links_moved": _l("Links moved"), "member_added": _l("Member added"),
     "member_removed": _l("Member removed"), "summary": _l("Summary"),
+    "funder_id": _l("Funder"), "instrument": _l("Instrument"), "status": _l("Status"),
+    "amount_requested": _l("Amount requested"), "amount_committed": _l("Amount committed"),
+    "amount_disbursed": _l("Amount disbursed"), "applied_on": _l("Applied on"),
+    "committed_on": _l("Committed on"), "disbursed_on": _l("Disbursed on"),
+    "declined_on": _l("Declined on"), "decline_reason": _l("Reason declined"),
+    "contacts": _l("Contact people"), "goal": _l("Goal"), "raised": _l("Amount raised"),
+    "backers": _l("Backers"), "starts_on": _l("Start"), "ends_on": _l("End"), "url": _l("Link"),
+    "on": _l("Date"), "value": _l("Value"), "period": _l("Period"), "source": _l("Source"),
+    "visibility": _l("Visibility"), "indicator": _l("Indicator"), "project_id": _l("Project"),
+    "person_id": _l("Person"), "assignee_id": _l("Assigned to"), "due_on": _l("Due date"),
+    "title": _l("Title"), "outcome": _l("Outcome"), "filename": _l("File"),
+    "forum_id": _l("Forum"), "import_job": _l("Import"),
 }
 
 

@@ -1,5 +1,7 @@
 """Account operations: authentication, passwords, sessions, user administration."""
 
+import secrets
+
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -125,3 +127,18 @@ def upsert_user(email: str, password: str, role: Role, language: str = "fr") -> 
     user.session_epoch += 1
     db.session.commit()
     return user, False
+
+
+def regenerate_calendar_token(user: User) -> str:
+    """A new secret for the user's calendar feed; the link given before stops working."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.commit()
+    return user.calendar_token
+
+
+def get_user_by_calendar_token(token: str) -> User | None:
+    """The active user whose calendar feed this secret opens, else None."""
+    if not token:
+        return None
+    user = db.session.scalar(db.select(User).where(User.calendar_token == token))
+    return user if user is not None and user.active else None

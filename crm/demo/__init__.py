@@ -32,6 +32,8 @@ def seed_users() -> list[User]:
 def seed_demo() -> list[User]:
     """Create (or complete) the demo data; running it twice adds nothing."""
     from crm.demo.forum import seed_forum
+    from crm.demo.funding import seed_funding
+    from crm.demo.impact import seed_impact
     from crm.demo.portfolio import seed_portfolio
     from crm.pipeline.services import ensure_default_stages
 
@@ -39,4 +41,6 @@ def seed_demo() -> list[User]:
     ensure_default_stages()
     seed_portfolio([u for u in users if u.role == Role.OFFICER])
     seed_forum()
+    seed_funding()
+    seed_impact()
     return users

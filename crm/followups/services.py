@@ -4,10 +4,11 @@ interaction), and listing what is overdue, due this week and later."""
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case
 
 from crm.audit import services as audit
 from crm.auth.models import Role, User
-from crm.common.records import commit_or_conflict, update_record
+from crm.common.records import check_version, commit_or_conflict, update_record
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
@@ -15,7 +16,11 @@ from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.interactions.models import Interaction, InteractionKind
 
 ENTITY = "follow_up"
-ASSIGNABLE_ROLES = (Role.OFFICER, Role.ADMIN, Role.MANAGER)
+# Those who may close a follow-up ("followup.edit"): a task given to anyone else could never
+# be closed by its assignee.
+ASSIGNABLE_ROLES = (Role.OFFICER, Role.ADMIN)
+# How many days ahead a reminder email looks.
+REMINDER_DAYS = 3
 # The interaction a done follow-up becomes.
 INTERACTION_OF = {
     FollowUpKind.CALL: InteractionKind.CALL, FollowUpKind.MEETING: InteractionKind.MEETING,
@@ -84,6 +89,7 @@ def complete_followup(actor, followup: FollowUp, outcome: str, expected_version=
         raise ServiceError(_l("This follow-up is already closed."))
     if not outcome.strip():
         raise ServiceError(_l("Say what came of it."), field="outcome")
+    check_version(followup, expected_version)  # before the interaction exists, not after
     done_on = done_on or date.today()
     interaction = Interaction(kind=INTERACTION_OF[followup.kind], occurred_on=done_on,
                               summary=followup.title[:300], notes=outcome.strip(),
@@ -110,6 +116,9 @@ def cancel_followup(actor, followup: FollowUp, expected_version=None) -> None:
 
 def reschedule_followup(actor, followup: FollowUp, due_on: date, assignee: User,
                         expected_version=None) -> None:
+    """Move the due date and/or give it to someone else."""
+    if followup.status != FollowUpStatus.OPEN:
+        raise ServiceError(_l("This follow-up is already closed."))
     _check(assignee, followup.title, due_on)
     update_record(actor, followup, ENTITY, expected_version,
                   {"due_on": due_on, "assignee_id": assignee.id})
@@ -136,7 +145,23 @@ def agenda(user: User, today: date | None = None) -> dict[str, list[FollowUp]]:
     return result
 
 
-def due_for_reminder(user: User, today: date | None = None, days: int = 3) -> list[FollowUp]:
+def open_followups(user: User) -> list[FollowUp]:
+    """Every open follow-up of the user, soonest first (the calendar feed)."""
+    return list(db.session.scalars(_open_of(user.id)))
+
+
+def reminder_recipients(today: date | None = None, days: int = REMINDER_DAYS) -> list[User]:
+    """Active users with an open follow-up overdue or due within `days` days."""
+    today = today or date.today()
+    due = db.select(FollowUp.id).where(
+        FollowUp.assignee_id == User.id, FollowUp.status == FollowUpStatus.OPEN,
+        FollowUp.due_on <= today + timedelta(days=days))
+    query = db.select(User).where(User.active.is_(True), due.exists()).order_by(User.id)
+    return list(db.session.scalars(query))
+
+
+def due_for_reminder(user: User, today: date | None = None,
+                     days: int = REMINDER_DAYS) -> list[FollowUp]:
     """Overdue and due within `days` days: what a reminder email lists."""
     today = today or date.today()
     query = _open_of(user.id).where(FollowUp.due_on <= today + timedelta(days=days))
@@ -144,8 +169,10 @@ def due_for_reminder(user: User, today: date | None = None, days: int = 3) -> li
 
 
 def followups_of(person_id=None, organization_id=None, project_id=None) -> list[FollowUp]:
+    """The follow-ups of one record: open ones first (soonest due), then the closed ones."""
+    closed_last = case((FollowUp.status == FollowUpStatus.OPEN, 0), else_=1)
     query = (db.select(FollowUp).options(db.joinedload(FollowUp.assignee))
-             .order_by(FollowUp.status, FollowUp.due_on, FollowUp.id))
+             .order_by(closed_last, FollowUp.due_on, FollowUp.id))
     if person_id:
         query = query.where(FollowUp.person_id == person_id)
     if organization_id:
@@ -162,3 +189,8 @@ def get_followup(followup_id: int) -> FollowUp | None:
 def assignees() -> list[User]:
     query = db.select(User).where(User.role.in_(ASSIGNABLE_ROLES), User.active.is_(True))
     return list(db.session.scalars(query.order_by(User.full_name, User.email)))
+
+
+def get_assignee(user_id: int) -> User | None:
+    """A user whose follow-ups a manager looks at (deactivated ones may still hold some)."""
+    return db.session.get(User, user_id)

@@ -1,22 +1,53 @@
 """Forum editions, their sessions, participations, and what became of the people met."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
+from sqlalchemy import Select, case, exists, func, or_
 
 from crm.audit import services as audit
 from crm.common.text import fold
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.followups.models import FollowUp, FollowUpStatus
 from crm.forums.models import Forum, ForumSession, Participation, ParticipationRole, SessionKind
+from crm.interactions.models import Interaction
+from crm.organizations.models import Membership
 from crm.people.models import Person
+from crm.projects.models import Project
 
 WORKSHOP_MATCH = 85
+# "Followed up within 30 days": what the foundation promises the people it meets.
+FOLLOW_UP_WINDOW_DAYS = 30
+# The people who led a session: listed on the forum page, followed up first.
+LEADING_ROLES = (ParticipationRole.SPEAKER, ParticipationRole.MODERATOR)
+ROLE_ORDER = case({ParticipationRole.SPEAKER: 0, ParticipationRole.MODERATOR: 1,
+                   ParticipationRole.ORGANIZER: 2}, value=Participation.role, else_=3)
 
 
-def list_forums() -> list[Forum]:
-    return list(db.session.scalars(db.select(Forum).order_by(Forum.held_on.desc())))
+def list_forums() -> Select:
+    """The editions, newest first."""
+    return db.select(Forum).order_by(Forum.held_on.desc(), Forum.id.desc())
+
+
+@dataclass
+class ForumCounts:
+    sessions: int = 0
+    people: int = 0
+
+
+def forum_counts(forum_ids: list[int]) -> dict[int, ForumCounts]:
+    """How many sessions and distinct people each forum has, in one query."""
+    query = (db.select(ForumSession.forum_id, func.count(ForumSession.id.distinct()),
+                       func.count(Participation.person_id.distinct()))
+             .outerjoin(Participation, Participation.session_id == ForumSession.id)
+             .where(ForumSession.forum_id.in_(forum_ids)).group_by(ForumSession.forum_id))
+    counts = {forum_id: ForumCounts() for forum_id in forum_ids}
+    for forum_id, sessions, people in db.session.execute(query):
+        counts[forum_id] = ForumCounts(sessions, people)
+    return counts
 
 
 def get_forum(forum_id: int) -> Forum | None:
@@ -101,3 +132,124 @@ def participations_of_person(person_id: int) -> list[Participation]:
     query = (db.select(Participation).where(Participation.person_id == person_id)
              .options(db.joinedload(Participation.session).joinedload(ForumSession.forum)))
     return list(db.session.scalars(query))
+
+
+def get_session(session_id: int) -> ForumSession | None:
+    return db.session.get(ForumSession, session_id, options=[db.joinedload(ForumSession.forum)])
+
+
+def list_participations(session_id: int) -> Select:
+    """Everyone listed in a session: speakers and moderators first, then by name."""
+    return (db.select(Participation).join(Participation.person)
+            .where(Participation.session_id == session_id)
+            .options(db.contains_eager(Participation.person))
+            .order_by(ROLE_ORDER, Person.last_name, Person.first_name, Participation.id))
+
+
+def leading_participations(forum: Forum) -> dict[int, list[Participation]]:
+    """Session id -> who spoke, moderated or organized it, for every session in one query."""
+    query = (db.select(Participation).join(Participation.person).join(Participation.session)
+             .where(ForumSession.forum_id == forum.id,
+                    Participation.role != ParticipationRole.PARTICIPANT)
+             .options(db.contains_eager(Participation.person))
+             .order_by(ROLE_ORDER, Person.last_name, Person.first_name, Participation.id))
+    grouped: dict[int, list[Participation]] = {s.id: [] for s in forum.sessions}
+    for participation in db.session.scalars(query):
+        grouped.setdefault(participation.session_id, []).append(participation)
+    return grouped
+
+
+def people_of_session(session: ForumSession, roles=None) -> dict[int, int]:
+    """Person id -> participation id, for everyone of the session (or only these roles)."""
+    query = db.select(Participation.person_id, Participation.id).where(
+        Participation.session_id == session.id)
+    if roles:
+        query = query.where(Participation.role.in_(list(roles)))
+    return dict(db.session.execute(query.order_by(Participation.id)).all())
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def _followed_up(person_id, since: date, until: date | None = None):
+    """SQL condition: the person got a follow-up (not cancelled) created, or an interaction
+    dated, on or after `since` (and up to `until`, inclusive, when given)."""
+    followup = db.select(FollowUp.id).where(
+        FollowUp.person_id == person_id, FollowUp.status != FollowUpStatus.CANCELLED,
+        FollowUp.created_at >= _start_of(since))
+    interaction = db.select(Interaction.id).where(
+        Interaction.person_id == person_id, Interaction.occurred_on >= since)
+    if until is not None:
+        followup = followup.where(FollowUp.created_at < _start_of(until + timedelta(days=1)))
+        interaction = interaction.where(Interaction.occurred_on <= until)
+    return or_(exists(followup), exists(interaction))
+
+
+def _became_project(person_id, since: date):
+    """SQL condition: an organization of the person has a live project created since then."""
+    return exists(db.select(Project.id).join(
+        Membership, Membership.organization_id == Project.organization_id).where(
+        Membership.person_id == person_id, Project.archived_at.is_(None),
+        Project.created_at >= _start_of(since)))
+
+
+def followed_up_people(person_ids, since: date) -> set[int]:
+    """Among these people, those followed up since the date (one query)."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    query = db.select(Person.id).where(Person.id.in_(ids), _followed_up(Person.id, since))
+    return set(db.session.scalars(query))
+
+
+@dataclass
+class Figures:
+    """What became of the people of a session (or of a whole edition)."""
+
+    people: int = 0
+    attended: int = 0
+    leading: int = 0
+    followed_up: int = 0
+    followed_up_in_window: int = 0
+    became_projects: int = 0
+
+
+def _figure_conditions(forum: Forum) -> list:
+    """What each figure counts, in the order of Figures (None: everyone)."""
+    window_end = forum.held_on + timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+    person = Participation.person_id
+    return [
+        None,
+        Participation.attended.is_(True),
+        Participation.role.in_(LEADING_ROLES),
+        _followed_up(person, forum.held_on),
+        _followed_up(person, forum.held_on, window_end),
+        _became_project(person, forum.held_on),
+    ]
+
+
+def session_figures(forum: Forum, session_id: int | None = None) -> dict[int, Figures]:
+    """Session id -> its figures, for every session (or just one) in one GROUP BY query."""
+    columns = [func.count() if condition is None else func.sum(case((condition, 1), else_=0))
+               for condition in _figure_conditions(forum)]
+    query = (db.select(Participation.session_id, *columns).join(Participation.session)
+             .where(ForumSession.forum_id == forum.id).group_by(Participation.session_id))
+    if session_id is not None:
+        query = query.where(Participation.session_id == session_id)
+    figures = {s.id: Figures() for s in forum.sessions
+               if session_id is None or s.id == session_id}
+    for row_session_id, *values in db.session.execute(query):
+        figures[row_session_id] = Figures(*(int(v or 0) for v in values))
+    return figures
+
+
+def forum_figures(forum: Forum) -> Figures:
+    """The same figures for the whole edition, each person counted once."""
+    person = Participation.person_id
+    columns = [func.count(person.distinct()) if condition is None
+               else func.count(case((condition, person)).distinct())
+               for condition in _figure_conditions(forum)]
+    query = (db.select(*columns).select_from(Participation).join(Participation.session)
+             .where(ForumSession.forum_id == forum.id))
+    return Figures(*(int(v or 0) for v in db.session.execute(query).one()))

@@ -1,5 +1,6 @@
 """Funders, opportunities and campaigns: the money rules, and totals computed in SQL."""
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -78,6 +79,18 @@ def set_funder_contacts(actor, funder: Funder, people: list) -> None:
     db.session.commit()
 
 
+def add_funder_contact(actor, funder: Funder, person) -> None:
+    """Make `person` one of the funder's contact people."""
+    if person in funder.contacts:
+        raise ServiceError(_l("%(person)s is already a contact of this funder.",
+                              person=person.display_name))
+    set_funder_contacts(actor, funder, [*funder.contacts, person])
+
+
+def remove_funder_contact(actor, funder: Funder, person) -> None:
+    set_funder_contacts(actor, funder, [p for p in funder.contacts if p.id != person.id])
+
+
 def list_funders(params: ListParams):
     query = db.select(Funder)
     f = params.filters
@@ -88,7 +101,17 @@ def list_funders(params: ListParams):
     if params.q:
         like = f"%{params.q}%"
         query = query.where(Funder.name.ilike(like) | Funder.name_arabic.ilike(like))
+    query = query.options(db.joinedload(Funder.organization))
     return order_by(query, params, FUNDER_SORTS, "name", Funder.id)
+
+
+def funder_rows(query) -> Iterator[list]:
+    """The CSV rows of a funders list (same select as the page)."""
+    for f in db.session.scalars(query.options(db.selectinload(Funder.contacts))):
+        yield [f.id, f.name, f.name_arabic, f.kind.label,
+               f.organization.display_name if f.organization else "", f.website,
+               "; ".join(p.display_name for p in f.contacts),
+               f.archived_at.date().isoformat() if f.archived_at else ""]
 
 
 def funder_choices() -> list[tuple[int, str]]:
@@ -177,7 +200,7 @@ def get_opportunity(opportunity_id: int) -> FundingOpportunity | None:
 def opportunities(project_id=None, organization_id=None, funder_id=None):
     query = (db.select(FundingOpportunity)
              .options(db.joinedload(FundingOpportunity.funder),
-                      db.joinedload(FundingOpportunity.project),
+                      db.joinedload(FundingOpportunity.project).joinedload(Project.organization),
                       db.joinedload(FundingOpportunity.officer),
                       db.joinedload(FundingOpportunity.campaign))
              .order_by(FundingOpportunity.status, FundingOpportunity.id))
@@ -213,6 +236,20 @@ def grand_total(rows: list[dict]) -> dict:
     return {name: sum((r[name] for r in rows), ZERO)
             for name in ("requested", "committed", "disbursed")} | {
         "count": sum(r["count"] for r in rows)}
+
+
+def funding_panel(project_id: int | None = None, organization_id: int | None = None,
+                  funder_id: int | None = None) -> dict:
+    """What a project, organization or funder page shows of funding: totals by status and by
+    instrument, the grand total and each opportunity."""
+    scope = {"project_id": project_id, "organization_id": organization_id,
+             "funder_id": funder_id}
+    by_status = totals("status", **scope)
+    # which record the page is about, so that its own column is not repeated on each row
+    about = next((name[:-3] for name, value in scope.items() if value), "all")
+    return {"scope": about, "by_status": by_status,
+            "by_instrument": totals("instrument", **scope), "total": grand_total(by_status),
+            "opportunities": opportunities(**scope)}
 
 
 # -- crowdfunding --------------------------------------------------------------------------
@@ -261,9 +298,13 @@ def record_campaign_update(actor, campaign: CrowdfundingCampaign, on: date, rais
 
 
 def campaign_progress(campaign: CrowdfundingCampaign, today: date | None = None) -> dict:
+    """Where the campaign stands against its goal and its dates (`ratio` 1 = the goal)."""
     today = today or date.today()
     percent = int(campaign.raised * 100 / campaign.goal) if campaign.goal else 0
-    return {"percent": percent, "days_left": max(0, (campaign.ends_on - today).days),
+    ratio = (campaign.raised / campaign.goal) if campaign.goal else ZERO
+    return {"percent": percent, "ratio": ratio,
+            "days_left": max(0, (campaign.ends_on - today).days),
+            "started": today >= campaign.starts_on,
             "finished": today > campaign.ends_on,
             "succeeded": campaign.raised >= campaign.goal}
 
@@ -271,4 +312,5 @@ def campaign_progress(campaign: CrowdfundingCampaign, today: date | None = None)
 def get_campaign(campaign_id: int) -> CrowdfundingCampaign | None:
     return db.session.get(CrowdfundingCampaign, campaign_id, options=[
         db.selectinload(CrowdfundingCampaign.updates),
-        db.joinedload(CrowdfundingCampaign.opportunity).joinedload(FundingOpportunity.funder)])
+        db.joinedload(CrowdfundingCampaign.opportunity).joinedload(FundingOpportunity.funder),
+        db.joinedload(CrowdfundingCampaign.opportunity).joinedload(FundingOpportunity.project)])

@@ -4,8 +4,10 @@ a part ("of which") never above its total, no two overlapping periods for one in
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
 from crm.audit import services as audit
 from crm.common.money import to_decimal
@@ -14,6 +16,8 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
+from crm.organizations.models import Organization
+from crm.projects.models import Project
 
 # code, English, French, Arabic, unit, SDGs, IRIS+ reference, part of
 DEFAULT_INDICATORS = [
@@ -57,24 +61,54 @@ def get_indicator(code: str) -> Indicator | None:
     return db.session.scalar(db.select(Indicator).where(Indicator.code == code))
 
 
+def get_indicator_by_id(indicator_id: int) -> Indicator | None:
+    return db.session.get(Indicator, indicator_id)
+
+
+def indicator_label(indicator: Indicator) -> str:
+    """An indicator's name, a part named with its total: "Jobs created — of which women"."""
+    if indicator.part_of is None:
+        return indicator.name
+    return _("%(total)s — %(part)s", total=indicator.part_of.name, part=indicator.name)
+
+
+def _check_part_of(indicator: Indicator | None, part_of_id: int | None) -> None:
+    """"Of which" goes one level deep: a part's total is not itself a part, nor the part."""
+    if part_of_id is None:
+        return
+    total = db.session.get(Indicator, part_of_id)
+    if total is None or total.part_of_id is not None or (
+            indicator is not None and total.id == indicator.id):
+        raise ServiceError(_l("Choose an indicator that is a total, not a part."),
+                           field="part_of_id")
+    if indicator is not None and db.session.scalar(
+            db.select(Indicator.id).where(Indicator.part_of_id == indicator.id).limit(1)):
+        raise ServiceError(_l("This indicator has parts of its own: it cannot be a part."),
+                           field="part_of_id")
+
+
 def save_indicator(actor, indicator: Indicator | None, **data) -> Indicator:
     """Create or edit a catalog entry (admin)."""
     for name in ("name_ar", "name_fr", "name_en", "unit"):
         if not (data.get(name) or "").strip():
             raise ServiceError(_l("This field is required."), field=name)
+    _check_part_of(indicator, data.get("part_of_id"))
+    code = (data.pop("code", None) or "").strip().lower()
+    for name in ("name_ar", "name_fr", "name_en", "unit", "standard_reference"):
+        if isinstance(data.get(name), str):
+            data[name] = data[name].strip()
     if indicator is None:
-        code = (data.get("code") or "").strip().lower()
         if not code or get_indicator(code):
             raise ServiceError(_l("Give a new, unique code."), field="code")
         indicator = Indicator(code=code)
+        changes = audit.apply_changes(indicator, data)  # set before the row is written
         db.session.add(indicator)
         db.session.flush()
-        action = "create"
+        audit.record(actor, "create", "indicator", indicator.id, {"code": [None, code]} | changes)
     else:
-        action = "update"
-    data.pop("code", None)
-    changes = audit.apply_changes(indicator, data)
-    audit.record(actor, action, "indicator", indicator.id, changes)
+        changes = audit.apply_changes(indicator, data)
+        if changes:
+            audit.record(actor, "update", "indicator", indicator.id, changes)
     db.session.commit()
     return indicator
 
@@ -100,6 +134,8 @@ def add_note(actor, body: str, written_on: date, visibility: Visibility, project
 
 def notes_of(project_id=None, organization_id=None, shared_only: bool = False):
     """Notes, newest first; `shared_only` for anything an innovator may read."""
+    if not (project_id or organization_id):
+        return []  # never every note of the database for a missing id
     query = db.select(ImpactNote).options(db.joinedload(ImpactNote.author)).order_by(
         ImpactNote.written_on.desc(), ImpactNote.id.desc())
     if project_id:
@@ -137,7 +173,7 @@ def _check_measurement(project_id: int, indicator: Indicator, start: date, end: 
         total = _same_period(project_id, indicator.part_of_id, start, end)
         if total is not None and value > total.value:
             raise ServiceError(_l("This part cannot be above its total (%(total)s).",
-                                  total=total.value), field="value")
+                                  total=format_decimal(total.value)), field="value")
     parts = db.session.scalar(db.select(func.max(Measurement.value)).join(Measurement.indicator)
                               .where(Indicator.part_of_id == indicator.id,
                                      Measurement.project_id == project_id,
@@ -145,7 +181,7 @@ def _check_measurement(project_id: int, indicator: Indicator, start: date, end: 
                                      Measurement.period_end == end))
     if parts is not None and value < parts:
         raise ServiceError(_l("The total cannot be below one of its parts (%(part)s).",
-                              part=parts), field="value")
+                              part=format_decimal(parts)), field="value")
 
 
 def record_measurement(actor, project, indicator: Indicator, period_start: date,
@@ -178,7 +214,9 @@ def update_measurement(actor, measurement: Measurement, expected_version, period
                        value, measurement.id)
     data = {"period_start": period_start, "period_end": period_end, "value": value,
             "note": note.strip()}
-    if measurement.source == MeasurementSource.VERIFIED and value != measurement.value:
+    changed = (value, period_start, period_end) != (
+        measurement.value, measurement.period_start, measurement.period_end)
+    if measurement.source == MeasurementSource.VERIFIED and changed:
         data |= {"source": MeasurementSource.SELF_REPORTED, "verified_by_id": None,
                  "verified_at": None}  # a changed figure must be verified again
     changes = update_record(actor, measurement, "measurement", expected_version, data)
@@ -186,11 +224,12 @@ def update_measurement(actor, measurement: Measurement, expected_version, period
     return changes
 
 
-def verify_measurement(actor, measurement: Measurement) -> None:
-    """An officer has checked the figure: that, who and when are recorded."""
+def verify_measurement(actor, measurement: Measurement, expected_version=None) -> None:
+    """An officer has checked the figure: that, who and when are recorded. With
+    `expected_version`, a figure changed since the officer read it is not verified."""
     if measurement.source == MeasurementSource.VERIFIED:
         raise ServiceError(_l("This figure is already verified."))
-    update_record(actor, measurement, "measurement", None, {
+    update_record(actor, measurement, "measurement", expected_version, {
         "source": MeasurementSource.VERIFIED, "verified_by_id": actor.id,
         "verified_at": utcnow()})
     commit_or_conflict(measurement)
@@ -203,9 +242,42 @@ def get_measurement(measurement_id: int) -> Measurement | None:
 
 def measurements_of(project_id: int) -> list[Measurement]:
     query = (db.select(Measurement).where(Measurement.project_id == project_id)
-             .options(db.joinedload(Measurement.indicator), db.joinedload(Measurement.verified_by))
-             .order_by(Measurement.period_start.desc(), Measurement.indicator_id))
+             .options(db.joinedload(Measurement.indicator).joinedload(Indicator.part_of),
+                      db.joinedload(Measurement.verified_by),
+                      db.joinedload(Measurement.reported_by))
+             .order_by(Measurement.period_start.desc(), Measurement.period_end.desc(),
+                       Measurement.indicator_id))
     return list(db.session.scalars(query))
+
+
+def measurements_by_period(project_id: int) -> list[tuple[date, date, list[Measurement]]]:
+    """A project's figures grouped by period, newest period first, in catalog order."""
+    groups: dict[tuple[date, date], list[Measurement]] = {}
+    for measurement in measurements_of(project_id):
+        key = (measurement.period_start, measurement.period_end)
+        groups.setdefault(key, []).append(measurement)
+    return [(start, end, sorted(items, key=lambda m: (m.indicator.position, m.indicator.id)))
+            for (start, end), items in groups.items()]
+
+
+def last_semester(today: date) -> tuple[date, date]:
+    """The latest half-year that is over."""
+    if today.month > 6:
+        return date(today.year, 1, 1), date(today.year, 6, 30)
+    return date(today.year - 1, 7, 1), date(today.year - 1, 12, 31)
+
+
+def last_year(today: date) -> tuple[date, date]:
+    """The latest calendar year that is over."""
+    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+
+
+QUICK_PERIODS = {"last-semester": last_semester, "last-year": last_year}
+
+
+def quick_periods(today: date) -> dict[str, tuple[date, date]]:
+    """The periods offered in one click on the figure form."""
+    return {code: period(today) for code, period in QUICK_PERIODS.items()}
 
 
 def series(project_ids) -> dict[Indicator, list[tuple[date, Decimal]]]:
@@ -240,5 +312,72 @@ def latest(project_id: int) -> list[Measurement]:
     query = (db.select(Measurement).join(newest, (Measurement.indicator_id == newest.c.indicator_id)
                                          & (Measurement.period_end == newest.c.end))
              .where(Measurement.project_id == project_id)
-             .options(db.joinedload(Measurement.indicator)))
+             .options(db.joinedload(Measurement.indicator).joinedload(Indicator.part_of)))
     return sorted(db.session.scalars(query), key=lambda m: m.indicator.position)
+
+
+def _charts(by_indicator: dict[Indicator, list[tuple[date, Decimal]]]) -> list[dict]:
+    """One chart per total, its parts ("of which") drawn beside it, with the table rows."""
+    groups: dict[Indicator, list[Indicator]] = {}
+    for indicator in by_indicator:
+        groups.setdefault(indicator.part_of or indicator, [])
+    for indicator in by_indicator:
+        if indicator.part_of is not None:
+            groups[indicator.part_of].append(indicator)
+    charts = []
+    for total, parts in sorted(groups.items(), key=lambda item: item[0].position):
+        members = ([total] if total in by_indicator else []) + parts
+        values = {i: dict(by_indicator[i]) for i in members}
+        ends = sorted({end for i in members for end in values[i]})
+        charts.append({
+            "indicator": total,
+            "indicators": members,
+            "ends": ends,
+            "rows": [(end, [values[i].get(end) for i in members]) for end in ends],
+            # Chart.js draws numbers; the table beside it keeps the exact values.
+            "plot": [[None if values[i].get(end) is None else float(values[i][end])
+                      for end in ends] for i in members],
+        })
+    return charts
+
+
+def _panel_notes(project_ids: list[int], organization_id: int | None,
+                 shared_only: bool) -> list[ImpactNote]:
+    conditions = [ImpactNote.project_id.in_(project_ids)] if project_ids else []
+    if organization_id is not None:
+        conditions.append(ImpactNote.organization_id == organization_id)
+    if not conditions:
+        return []
+    query = (db.select(ImpactNote).where(or_(*conditions))
+             .options(db.joinedload(ImpactNote.author), db.joinedload(ImpactNote.project))
+             .order_by(ImpactNote.written_on.desc(), ImpactNote.id.desc()))
+    if shared_only:
+        query = query.where(ImpactNote.visibility == Visibility.SHARED)
+    return list(db.session.scalars(query))
+
+
+def impact_panel(project_ids, shared_only: bool = False,
+                 organization_id: int | None = None) -> dict:
+    """What the impact panel of a project page (one id) or of an organization page (its
+    projects' ids and `organization_id`) shows: for a project its latest figure of each
+    indicator, for an organization the totals of its projects; a chart per indicator over
+    time; the notes (only the shared ones when `shared_only`, for anyone an innovator)."""
+    project_ids = [int(i) for i in project_ids]
+    single = organization_id is None and len(project_ids) == 1
+    if not project_ids:
+        figures = []
+    elif single:
+        figures = [{"indicator": m.indicator, "value": m.value, "measurement": m}
+                   for m in latest(project_ids[0])]
+    else:
+        figures = [{"indicator": i, "value": v, "measurement": None}
+                   for i, v in totals(project_ids).items()]
+    return {
+        "project": db.session.get(Project, project_ids[0]) if single else None,
+        "organization": (db.session.get(Organization, organization_id)
+                         if organization_id is not None else None),
+        "figures": figures,
+        "charts": _charts(series(project_ids)) if project_ids else [],
+        "notes": _panel_notes(project_ids, organization_id, shared_only),
+        "shared_only": shared_only,
+    }

@@ -53,6 +53,10 @@ class Importer:
     def __init__(self, job: ImportJob):
         self.job = job
         self.person_of_line: dict[int, int] = {}
+        # People created by this job are not "updated" when a later line repeats them, and a
+        # known person met on several lines or chunks counts once.
+        self.created_ids: set[int] = set()
+        self.updated_ids: set[int] = set()
         query = select(Organization.id, Organization.name, Organization.name_arabic).where(
             Organization.archived_at.is_(None))
         self.organizations = {}
@@ -110,7 +114,8 @@ class Importer:
                                                                          strict=True)})
         self._audit("create", "person", [(pid, {"name": [None, _display(p)]})
                                          for pid, p in zip(ids, params, strict=True)])
-        self.job.created_count += len(ids)
+        self.created_ids.update(ids)
+        self.job.created_count = len(self.created_ids)
 
     def _fill_blanks(self, rows: list) -> None:
         """Known people keep what they have; the file only fills what is empty."""
@@ -137,7 +142,8 @@ class Importer:
             self._tokens("person", {pid: person_tokens(people[pid]) for pid in changes})
         self._audit("update", "person", [(pid, {f: [None, v] for f, v in filled.items()})
                                          for pid, filled in changes.items()])
-        self.job.updated_count += len(ids)
+        self.updated_ids |= ids - self.created_ids
+        self.job.updated_count = len(self.updated_ids)
 
     def _link(self, rows: list) -> None:
         """Memberships and participations that do not exist yet."""

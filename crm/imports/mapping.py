@@ -2,6 +2,7 @@
 remembered for files with the same headers."""
 
 import hashlib
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -67,3 +68,10 @@ def remember_mapping(headers: list[str], mapping: dict[str, int]) -> None:
     else:
         row.mapping = mapping
     db.session.flush()
+
+
+def remembered_since(headers: list[str], moment: datetime) -> bool:
+    """True when a mapping for these headers was saved before `moment` and not changed since."""
+    saved_at = db.session.scalar(db.select(HeaderMapping.updated_at).where(
+        HeaderMapping.headers_key == headers_key(headers)))
+    return saved_at is not None and saved_at <= moment

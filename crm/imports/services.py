@@ -12,7 +12,7 @@ from crm.errors import ServiceError
 from crm.extensions import db
 from crm.forums.services import session_finder
 from crm.imports import bulk, matching
-from crm.imports.mapping import guess_mapping, remember_mapping
+from crm.imports.mapping import guess_mapping, remember_mapping, remembered_since
 from crm.imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.imports.reading import read_table
 from crm.imports.rows import REASONS, clean_row
@@ -49,9 +49,28 @@ def start_import(actor, forum, filename: str, content: bytes) -> ImportJob:
     return job
 
 
+def can_change_mapping(job: ImportJob) -> bool:
+    """The columns can be mapped again until the import runs."""
+    return job.status in (ImportStatus.UPLOADED, ImportStatus.PREVIEW, ImportStatus.FAILED)
+
+
+def is_running(job: ImportJob) -> bool:
+    return job.status in (ImportStatus.ANALYSING, ImportStatus.IMPORTING)
+
+
+def mapping_was_remembered(job: ImportJob) -> bool:
+    """True when the job's mapping came from an earlier file with the same headers."""
+    return remembered_since(job.headers, job.created_at)
+
+
+def preview_lines(job: ImportJob, count: int = 5) -> list[list[str]]:
+    """The first lines of the file, as read, to show beside the column choices."""
+    return read_table(job.filename, job.content).rows[:count]
+
+
 def confirm_mapping(actor, job: ImportJob, mapping: dict[str, int]) -> None:
     """Save the officer's mapping (remembered for the same headers) and start the analysis."""
-    if job.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEW, ImportStatus.FAILED):
+    if not can_change_mapping(job):
         raise ServiceError(_l("This import is already running or finished."))
     used = [i for i in mapping.values()]
     if len(used) != len(set(used)):
@@ -135,20 +154,36 @@ def count_rows(job: ImportJob) -> dict[RowStatus, int]:
     return {status: counts.get(status, 0) for status in RowStatus}
 
 
-def set_match_decisions(actor, job: ImportJob, refused_lines: set[int]) -> None:
+def _decide_matches(job: ImportJob, refused_lines: set[int],
+                    decided_lines: set[int] | None) -> None:
+    """Record which matches the officer refused among `decided_lines` (every match when None;
+    a preview page only shows some of them, the others keep their decision)."""
+    query = update(ImportRow).where(ImportRow.job_id == job.id,
+                                    ImportRow.status == RowStatus.MATCH)
+    if decided_lines is not None:
+        if not decided_lines:
+            return
+        query = query.where(ImportRow.line.in_(decided_lines))
+    db.session.execute(query.values(
+        use_match=~ImportRow.line.in_(refused_lines) if refused_lines else True))
+
+
+def set_match_decisions(actor, job: ImportJob, refused_lines: set[int],
+                        decided_lines: set[int] | None = None) -> None:
     """The officer unticked some matches: those lines become new people."""
     if job.status != ImportStatus.PREVIEW:
         raise ServiceError(_l("This import cannot be changed any more."))
-    db.session.execute(update(ImportRow).where(
-        ImportRow.job_id == job.id, ImportRow.status == RowStatus.MATCH)
-        .values(use_match=~ImportRow.line.in_(refused_lines) if refused_lines else True))
+    _decide_matches(job, refused_lines, decided_lines)
     db.session.commit()
 
 
-def run_import(actor, job: ImportJob) -> None:
-    """Start creating and updating people, organizations and participations."""
+def run_import(actor, job: ImportJob, refused_lines: set[int] = frozenset(),
+               decided_lines: set[int] = frozenset()) -> None:
+    """Start creating and updating people, organizations and participations, after recording
+    the decisions taken on the page the officer saw last."""
     if job.status != ImportStatus.PREVIEW:
         raise ServiceError(_l("This import cannot be started now."))
+    _decide_matches(job, refused_lines, set(decided_lines))
     job.status, job.processed_rows = ImportStatus.IMPORTING, 0
     audit.record(actor, "update", ENTITY, job.id, {"status": ["preview", "importing"]})
     db.session.commit()

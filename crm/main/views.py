@@ -9,6 +9,7 @@ from crm.auth.permissions import public, require
 from crm.common.forms import LanguageForm
 from crm.common.urls import safe_redirect_target
 from crm.database import is_database_reachable
+from crm.followups import services as followup_services
 from crm.i18n import LANGUAGE_COOKIE
 from crm.projects import services as project_services
 
@@ -16,7 +17,8 @@ bp = Blueprint("main", __name__)
 
 
 def _officer_home(user: User) -> dict:
-    return {"portfolio": project_services.portfolio(user)}
+    return {"portfolio": project_services.portfolio(user),
+            "agenda": followup_services.agenda(user)}
 
 
 def _manager_home(user: User) -> dict:

@@ -15,6 +15,9 @@ from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
+from crm.followups import services as followup_services
+from crm.funding import services as funding_services
+from crm.impact import services as impact_services
 from crm.interactions import services as interaction_services
 from crm.organizations import services
 from crm.organizations.forms import (
@@ -114,15 +117,21 @@ def show_organization(organization_id: int):
     merged_into = (services.get_organization(organization.merged_into_id)
                    if organization.merged_into_id else None)
     labels = sdg_labels()
+    projects = project_services.projects_of_organization(organization.id)
     return render_template(
         "organizations/show_organization.html",
         organization=organization,
         merged_into=merged_into,
         members=sorted(organization.memberships,
                        key=lambda m: (m.person.last_name.casefold(), m.person.id)),
-        projects=project_services.projects_of_organization(organization.id),
+        projects=projects,
+        funding=funding_services.funding_panel(organization_id=organization.id),
+        impact=impact_services.impact_panel([p.id for p in projects],
+                                            organization_id=organization.id),
         interactions=interaction_services.interactions_of(organization_id=organization.id),
         interaction_target={"organization_id": organization.id},
+        followups=followup_services.followups_of(organization_id=organization.id),
+        followup_target={"organization_id": organization.id},
         history=audit_services.history(services.ENTITY, organization.id),
         themes=[theme for theme in Theme if theme in organization.themes],
         sdgs=[(number, labels[number]) for number in sorted(organization.sdgs)],

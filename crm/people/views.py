@@ -14,6 +14,7 @@ from crm.common.records import ConflictError
 from crm.common.reference import Region
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
+from crm.followups import services as followup_services
 from crm.interactions import services as interaction_services
 from crm.organizations import services as organization_services
 from crm.organizations.models import MembershipRole
@@ -120,6 +121,8 @@ def show_person(person_id: int):
                            key=lambda m: (m.organization.display_name.casefold(), m.id)),
         interactions=interaction_services.interactions_of(person_id=person.id),
         interaction_target={"person_id": person.id},
+        followups=followup_services.followups_of(person_id=person.id),
+        followup_target={"person_id": person.id},
         history=audit_services.history(services.ENTITY, person.id),
         org_q=org_q,
         organization_choices=(organization_services.search_organizations(org_q)

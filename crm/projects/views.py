@@ -14,6 +14,9 @@ from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
+from crm.followups import services as followup_services
+from crm.funding import services as funding_services
+from crm.impact import services as impact_services
 from crm.interactions import services as interaction_services
 from crm.organizations import services as organization_services
 from crm.organizations.models import OrganizationKind
@@ -119,6 +122,10 @@ def _render_project(project: Project, move_form: MoveProjectForm | None = None,
         conflict=conflict,
         interactions=interaction_services.interactions_of(project_id=project.id),
         interaction_target={"project_id": project.id},
+        followups=followup_services.followups_of(project_id=project.id),
+        followup_target={"project_id": project.id},
+        funding=funding_services.funding_panel(project_id=project.id),
+        impact=impact_services.impact_panel([project.id]),
         history=audit_services.history("project", project.id),
         sdg_labels=sdg_labels(),
     )

@@ -103,3 +103,17 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.fill("#password", password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def open_menu(page) -> None:
+    """On screens where the menu is collapsed, open it as a person would."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+
+
+def log_out(page) -> None:
+    open_menu(page)
+    page.locator("nav form button[type=submit]").click()
+    page.wait_for_load_state()

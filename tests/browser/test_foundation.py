@@ -3,7 +3,13 @@
 import pytest
 
 from crm.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import (
+    log_in,
+    log_out,
+    open_menu,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 
 def _choose_language(page, native_name: str) -> None:
@@ -31,6 +37,7 @@ def test_log_in_and_out(page, live_server, lang, native, direction, heading, log
     assert page.locator("html").get_attribute("dir") == direction
     screenshot(page, f"home-{lang}")
 
+    open_menu(page)
     page.get_by_role("button", name=logout).click()
     page.wait_for_load_state()
     assert page.url.startswith(f"{live_server}/login")
@@ -58,8 +65,7 @@ def test_login_and_home_pages_have_no_serious_accessibility_violation(axe_page, 
         _choose_language(page, native)  # also saves it as the user's preference
         assert page.locator("html").get_attribute("lang") == lang
         assert serious_accessibility_violations(page) == [], email
-        page.locator("nav form button[type=submit]").click()
-        page.wait_for_load_state()
+        log_out(page)
 
 
 def test_pages_fit_a_360_pixel_wide_screen(browser, live_server):
