@@ -58,16 +58,19 @@ def register_blueprints(app: Flask) -> None:
     from crm.impact.views import bp as impact_bp
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
+    from crm.invitations.views import bp as invitations_bp
     from crm.main.views import bp as main_bp
     from crm.organizations.views import bp as organizations_bp
     from crm.people.views import bp as people_bp
     from crm.pipeline.views import bp as pipeline_bp
+    from crm.portal.views import bp as portal_bp
+    from crm.privacy.views import bp as privacy_bp
     from crm.projects.views import bp as projects_bp
     from crm.search.views import bp as search_bp
 
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
-                      funding_bp, impact_bp):
+                      funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp):
         app.register_blueprint(blueprint)
 
 

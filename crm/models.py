@@ -16,9 +16,11 @@ from crm.funding.models import (
 from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
 from crm.imports.models import HeaderMapping, ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.interactions.models import Interaction, InteractionKind
+from crm.invitations.models import Invitation, InvitationStatus
 from crm.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
 from crm.people.models import Gender, Person
 from crm.pipeline.models import Stage, StageTransition
+from crm.privacy.models import Consent, ConsentPurpose, ConsentSource
 from crm.projects.models import Project
 from crm.search.models import SearchToken
 from crm.tags.models import Tag
@@ -32,5 +34,6 @@ __all__ = [
     "SessionKind",
     "AuditEntry", "Gender", "Interaction", "InteractionKind", "Membership", "MembershipRole",
     "Organization", "OrganizationKind", "Person", "Project", "Role", "SearchToken", "Stage",
-    "StageTransition", "Tag", "User",
+    "StageTransition", "Tag", "User", "Invitation", "InvitationStatus", "Consent",
+    "ConsentPurpose", "ConsentSource",
 ]

@@ -46,4 +46,13 @@ EXPECTED: dict[str, set[Role]] = {
     "impact.edit": {A, OF},
     "impact.verify": {A, OF},
     "indicators.manage": {A},
+    # the portal: officers invite and record consents; only admins anonymize
+    "invitation.manage": {A, OF},
+    "consent.manage": {A, OF},
+    "person.anonymize": {A},
+    "privacy.register": {A},
+    "portal.use": {IN},
+    "portal.edit_organization": {IN},
+    "portal.edit_project": {IN},
+    "portal.report_impact": {IN},
 }

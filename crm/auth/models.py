@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.common.enums import LabelledEnum, enum_type
@@ -43,6 +43,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # The secret in the URL of the user's private calendar feed (regenerated on demand).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # An innovator's account is the person they are in the CRM (set when an invitation is used).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), unique=True)
 
     @property
     def is_active(self) -> bool:

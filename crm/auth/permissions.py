@@ -56,6 +56,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "impact.edit": EDITORS,
     "impact.verify": EDITORS,
     "indicators.manage": frozenset({ADMIN}),
+    "invitation.manage": EDITORS,
+    "consent.manage": EDITORS,
+    "person.anonymize": frozenset({ADMIN}),
+    "privacy.register": frozenset({ADMIN}),
+    # The portal: innovators, on their own person, organizations and projects only.
+    "portal.use": frozenset({INNOVATOR}),
+    "portal.edit_organization": frozenset({INNOVATOR}),
+    "portal.edit_project": frozenset({INNOVATOR}),
+    "portal.report_impact": frozenset({INNOVATOR}),
 }
 
 
@@ -96,6 +105,22 @@ def _officers_of_projects_record(record) -> set:
     return _officers_of_project(getattr(record, "project", None) or record)
 
 
+def _member_of_organization(user, organization) -> bool:
+    """An innovator acts on an organization they belong to (the query is one indexed lookup)."""
+    from crm.extensions import db
+    from crm.organizations.models import Membership
+
+    if user.person_id is None or organization.archived_at is not None:
+        return False
+    return db.session.scalar(db.select(Membership.id).where(
+        Membership.person_id == user.person_id,
+        Membership.organization_id == organization.id).limit(1)) is not None
+
+
+def _member_of_projects_organization(user, project) -> bool:
+    return project.archived_at is None and _member_of_organization(user, project.organization)
+
+
 OBJECT_RULES: dict[str, Callable] = {
     "followup.edit": _own_followup,
     "funding.edit": _in_portfolio(_officers_of_projects_record),
@@ -104,6 +129,11 @@ OBJECT_RULES: dict[str, Callable] = {
     "project.edit": _in_portfolio(_officers_of_project),
     "organization.edit": _in_portfolio(_officers_of_organization),
     "person.edit": _in_portfolio(_officers_of_person),
+    "invitation.manage": _in_portfolio(_officers_of_person),
+    "consent.manage": _in_portfolio(_officers_of_person),
+    "portal.edit_organization": _member_of_organization,
+    "portal.report_impact": _member_of_projects_organization,
+    "portal.edit_project": _member_of_projects_organization,
 }
 
 

@@ -50,6 +50,8 @@ class FollowUp(TimestampMixin, VersionedMixin, db.Model):
                                                    default=FollowUpStatus.OPEN)
     outcome: Mapped[str] = mapped_column(Text, default="")
     done_at: Mapped[datetime | None]
+    # Shown to the innovators of the organization or project in their portal.
+    shared: Mapped[bool] = mapped_column(default=False)
     assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),

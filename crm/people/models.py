@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +40,8 @@ class Person(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     region: Mapped[Region | None] = mapped_column(enum_type(Region, 40), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Set when the person's identifiers were removed on request (aggregates are kept).
+    anonymized_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", cascade="all, delete-orphan"

@@ -1,0 +1,1 @@
+"""Invitations to the portal: signed, single-use, expiring links sent by email."""

@@ -1,0 +1,1 @@
+"""The innovators' portal: their profile, organizations, projects and figures."""

@@ -1,0 +1,2 @@
+"""Personal-data rights: consent records, the export of what is held, anonymization and
+the processing register."""

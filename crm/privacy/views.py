@@ -1,0 +1,5 @@
+"""Routes of the privacy domain."""
+
+from flask import Blueprint
+
+bp = Blueprint("privacy", __name__)
