@@ -54,6 +54,52 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {role.value:<10} {email}")
 
 
+class _ProgressBars:
+    """One terminal progress bar per table being written."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, label: str, total: int) -> None:
+        self.bar = click.progressbar(length=max(total, 1), label=f"{label:<26}", width=30,
+                                     show_pos=True, file=sys.stderr)
+        self.bar.render_progress()
+
+    def advance(self, count: int) -> None:
+        self.bar.update(min(count, self.bar.length - self.bar.pos))
+
+    def finish(self) -> None:
+        self.bar.update(self.bar.length - self.bar.pos)
+        self.bar.render_finish()
+
+
+@crm_cli.command("seed-synthetic")
+@click.option("--scale", type=click.FloatRange(min=0.0001, max=10.0), default=1.0,
+              show_default=True, help="1 = 10,000 organizations, 100,000 people, 20,000 projects, "
+              "200,000 transitions, 300,000 follow-ups, 500,000 measurements.")
+@click.option("--seed", type=int, default=2024, show_default=True,
+              help="The same seed on the same day gives the same data.")
+def seed_synthetic(scale: float, seed: int) -> None:
+    """Fill the database with a large synthetic dataset (bulk inserts), for benchmarks."""
+    from crm.demo import synthetic
+
+    counts = synthetic.target_counts(scale)
+    click.echo(f"Writing synthetic data at scale {scale:g}: " + ", ".join(
+        f"{n:,} {name.replace('_', ' ')}" for name, n in counts.items()) + ".")
+    try:
+        summary = synthetic.seed_synthetic(scale, seed, progress=_ProgressBars())
+    except synthetic.SyntheticDataPresent as error:
+        raise click.ClickException(
+            f"This database already holds synthetic data (users @{error}). Running again would "
+            "mix two datasets. To start from an empty database: delete the SQLite file (or drop "
+            "and create the PostgreSQL database), run `flask db upgrade`, then this command "
+            "again.") from error
+    width = max(len(name) for name in summary.counts)
+    for name, rows in summary.counts.items():
+        click.echo(f"  {name:<{width}} {rows:>10,}")
+    click.echo(f"{summary.total:,} rows in {summary.seconds:.1f} s.")
+
+
 # Babel skips folders starting with "_" by default; templates/_macros must be read too.
 EXTRACT_ARGS = ("extract", "-F", "babel.cfg", "-k", "_l", "-k", "_n:1,2", "--ignore-dirs", ".*",
                 "--no-location", "--sort-output")

@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
     NavItem("pipeline.list_stages", _l("Stages"), "stages.manage"),
     NavItem("impact.list_indicators", _l("Indicators"), "indicators.manage"),
+    NavItem("privacy.show_register", _l("Personal data"), "privacy.register"),
     NavItem("auth.list_users", _l("Users"), "users.manage"),
 ]
 

@@ -1,9 +1,14 @@
-"""Plain pytest fixtures: app, db, client, runner, login_as."""
+"""Plain pytest fixtures: app, db, client, runner, login_as, smtp_server."""
 
 import contextvars
 import os
+import socket
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -96,3 +101,49 @@ def login_as(client):
         return user
 
     return login
+
+
+class MailCatcher:
+    """An aiosmtpd handler that keeps every message it is given, as a real server would."""
+
+    def __init__(self):
+        self.envelopes = []
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """Every message received, parsed, in the order they arrived."""
+        return [message_from_bytes(e.content, policy=default_policy) for e in self.envelopes]
+
+    def by_recipient(self) -> dict[str, EmailMessage]:
+        """Recipient -> the parsed message they received (one each, checked)."""
+        received = {}
+        for envelope in self.envelopes:
+            assert len(envelope.rcpt_tos) == 1
+            recipient = envelope.rcpt_tos[0]
+            assert recipient not in received, f"{recipient} got two messages"
+            received[recipient] = message_from_bytes(envelope.content, policy=default_policy)
+        return received
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1 for the test; the app sends its mail there."""
+    handler = MailCatcher()
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=handler.port, MAIL_USE_TLS=False,
+                      MAIL_USERNAME="")
+    yield handler
+    controller.stop()

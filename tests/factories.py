@@ -122,3 +122,12 @@ def make_opportunity(project=None, funder=None, actor=None, instrument="grant",
         actor, project or make_project(), funder_id=(funder or make_funder()).id,
         instrument=instrument, status=status, amount_requested=Decimal(requested),
         amount_committed=Decimal(committed), amount_disbursed=Decimal(disbursed), **data)
+
+
+def make_innovator(person, email=None, language="en") -> User:
+    """A portal account for `person` (as an accepted invitation leaves it)."""
+    user = make_user(Role.INNOVATOR, email=email or person.email, language=language,
+                     full_name=person.display_name)
+    user.person_id = person.id
+    db.session.commit()
+    return user

@@ -22,6 +22,13 @@ ACTION_LABELS = {
     "merged_into": _l("merged into another record"),
     "stage": _l("stage changed"),
     "delete": _l("deleted"),
+    "consent_given": _l("consent recorded"),
+    "consent_withdrawn": _l("consent withdrawn"),
+    "anonymize": _l("anonymized"),
+    "invite": _l("invited to the portal"),
+    "invitation_resent": _l("portal invitation sent again"),
+    "invitation_revoked": _l("portal invitation withdrawn"),
+    "invitation_accepted": _l("portal invitation accepted"),
 }
 
 
@@ -81,6 +88,8 @@ def history(entity_type: str, entity_id: int, limit: int = 50) -> list[AuditEntr
 
 
 FIELD_LABELS = {
+    "purpose": _l("Purpose"), "given_on": _l("Given on"), "withdrawn_on": _l("Withdrawn on"),
+    "traces_removed": _l("Stored values anonymized"),
     "name": _l("Name"), "name_arabic": _l("Name in Arabic"), "first_name": _l("First name"),
     "last_name": _l("Last name"), "email": _l("Email"), "phone": _l("Phone"),
     "gender": _l("Gender"), "city": _l("City"), "region": _l("Region"), "notes": _l("Notes"),
@@ -103,7 +112,8 @@ FIELD_LABELS = {
     "visibility": _l("Visibility"), "indicator": _l("Indicator"), "project_id": _l("Project"),
     "person_id": _l("Person"), "assignee_id": _l("Assigned to"), "due_on": _l("Due date"),
     "title": _l("Title"), "outcome": _l("Outcome"), "filename": _l("File"),
-    "forum_id": _l("Forum"), "import_job": _l("Import"),
+    "forum_id": _l("Forum"), "import_job": _l("Import"), "shared": _l("Shown in the portal"),
+    "language": _l("Language"), "expires_at": _l("Expires"),
 }
 
 

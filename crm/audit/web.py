@@ -8,6 +8,7 @@ from crm.audit.services import action_label, audit_value, current_address, field
 def register_audit(app: Flask) -> None:
     app.jinja_env.globals.update(action_label=action_label, field_label=field_label)
     app.jinja_env.filters["audit_value"] = audit_value
+    app.jinja_env.filters["field_label_of"] = field_label
 
     @app.before_request
     def remember_address():

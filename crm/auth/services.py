@@ -33,11 +33,11 @@ def list_users() -> list[User]:
     return list(db.session.scalars(db.select(User).order_by(User.role, User.email)))
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def _check_password_strength(password: str) -> None:
+def check_password_strength(password: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise ServiceError(
@@ -69,8 +69,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """Change the user's own password; their other sessions end."""
     if not check_password_hash(user.password_hash, current_password):
         raise ServiceError(_l("The current password is not correct."), field="current_password")
-    _check_password_strength(new_password)
-    user.password_hash = _hash(new_password)
+    check_password_strength(new_password)
+    user.password_hash = hash_password(new_password)
     user.session_epoch += 1
     db.session.commit()
 
@@ -88,11 +88,11 @@ def create_user(
     email = normalize_email(email)
     if get_user_by_email(email) is not None:
         raise ServiceError(_l("An account with this email already exists."), field="email")
-    _check_password_strength(password)
+    check_password_strength(password)
     user = User(
         email=email,
         full_name=full_name.strip(),
-        password_hash=_hash(password),
+        password_hash=hash_password(password),
         role=role,
         language=language,
     )
@@ -120,8 +120,8 @@ def upsert_user(email: str, password: str, role: Role, language: str = "fr") -> 
     user = get_user_by_email(email)
     if user is None:
         return create_user(None, email, password, role, language), True
-    _check_password_strength(password)
-    user.password_hash = _hash(password)
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
     user.role = role
     user.active = True
     user.session_epoch += 1

@@ -5,12 +5,20 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from crm.auth import services
-from crm.auth.forms import ChangePasswordForm, LoginForm, NewUserForm, UserForm
+from crm.auth import reset, services
+from crm.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewUserForm,
+    ResetPasswordForm,
+    UserForm,
+)
 from crm.auth.models import Role, User
 from crm.auth.permissions import public, require
 from crm.common.forms import EmptyForm
 from crm.common.urls import safe_redirect_target
+from crm.common.web import report_service_error
 from crm.errors import ServiceError
 from crm.extensions import db, limiter
 
@@ -74,6 +82,46 @@ def change_password():
             flash(_("Your password has been changed. Your other sessions were closed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+def _reset_request_limit() -> str:
+    return f"{current_app.config['PASSWORD_RESET_REQUESTS_PER_HOUR']}/hour"
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_request_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(_login_limit, key_func=get_remote_address, methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        reset.request_reset(form.email.data)  # the same answer whether anything was sent
+        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        user = reset.load(token)
+    except reset.ResetLinkError as error:
+        return render_template("auth/reset_link_refused.html", error=error), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = reset.reset_password(token, form.password.data)
+        except reset.ResetLinkError as error:
+            return render_template("auth/reset_link_refused.html", error=error), 410
+        except ServiceError as error:
+            report_service_error(form, error)
+        else:
+            logout_user()  # whoever was logged in on this browser gives way
+            login_user(user)
+            flash(_("Your password has been changed. Your other sessions were closed."),
+                  "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/reset_password.html", form=form, user=user)
 
 
 @bp.get("/admin/users")

@@ -34,6 +34,7 @@ def seed_demo() -> list[User]:
     from crm.demo.forum import seed_forum
     from crm.demo.funding import seed_funding
     from crm.demo.impact import seed_impact
+    from crm.demo.portal import seed_portal
     from crm.demo.portfolio import seed_portfolio
     from crm.pipeline.services import ensure_default_stages
 
@@ -43,4 +44,5 @@ def seed_demo() -> list[User]:
     seed_forum()
     seed_funding()
     seed_impact()
+    seed_portal()
     return users

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from crm.followups.models import FollowUpKind
@@ -35,6 +35,7 @@ class FollowUpForm(FlaskForm):
                        validators=[DataRequired(VALID_DATE)])
     assignee_id = SelectField(_l("Assigned to"), choices=[],
                               validators=[DataRequired(_l("Choose who will do it."))])
+    shared = BooleanField(_l("Show it to the innovators in their portal"))
     person_id = HiddenField()
     organization_id = HiddenField()
     project_id = HiddenField()

@@ -1,24 +1,16 @@
 """Reminder emails: each user gets their overdue and due-soon follow-ups, in their language."""
 
-import logging
-import smtplib
-import ssl
 from datetime import date
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from crm.auth.models import User
+from crm.common.mail import build_message, send_messages
 from crm.followups import services
 from crm.followups.links import absolute_url, target_url
 from crm.followups.models import FollowUp
-
-log = logging.getLogger(__name__)
 
 
 def _line(followup: FollowUp) -> str:
@@ -47,28 +39,11 @@ def build_reminder(user: User, followups: list[FollowUp], today: date) -> EmailM
     """The reminder email of one user, written in the user's own language."""
     overdue = [f for f in followups if f.due_on < today]
     soon = [f for f in followups if f.due_on >= today]
-    config = current_app.config
     with force_locale(user.language):
-        message = EmailMessage()
-        message["Subject"] = ngettext("%(num)d follow-up needs you", "%(num)d follow-ups need you",
-                                      len(followups))
-        message["From"] = config["MAIL_DEFAULT_SENDER"]
-        message["To"] = Address(display_name=user.display_name, addr_spec=user.email)
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(
-            domain=urlsplit(config["CRM_BASE_URL"]).hostname or "localhost")
-        message["Auto-Submitted"] = "auto-generated"
-        message.set_content(_body(user, overdue, soon), charset="utf-8")
-        message["Content-Language"] = user.language  # set_content drops Content-* headers
-    return message
-
-
-def _log_in(smtp: smtplib.SMTP) -> None:
-    config = current_app.config
-    if config["MAIL_USE_TLS"]:
-        smtp.starttls(context=ssl.create_default_context())
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        subject = ngettext("%(num)d follow-up needs you", "%(num)d follow-ups need you",
+                           len(followups))
+        return build_message(user.display_name, user.email, subject,
+                             _body(user, overdue, soon), user.language)
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -80,17 +55,4 @@ def send_reminders(today: date | None = None) -> int:
         followups = services.due_for_reminder(user, today)
         if followups:
             messages.append(build_reminder(user, followups, today))
-    if not messages:
-        return 0
-    sent = 0
-    config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        _log_in(smtp)
-        for message in messages:
-            try:
-                smtp.send_message(message)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
-                log.warning("reminder to %s refused: %s", message["To"], error)
-            else:
-                sent += 1
-    return sent
+    return send_messages(messages)

@@ -40,19 +40,20 @@ def _check(assignee: User | None, title: str, due_on: date | None) -> None:
 
 def create_followup(actor, assignee: User, kind: FollowUpKind, title: str, due_on: date,
                     person=None, organization=None, project=None,
-                    participation=None) -> FollowUp:
+                    participation=None, shared: bool = False) -> FollowUp:
     """A task owed to a person, an organization or a project."""
     _check(assignee, title, due_on)
     if not (person or organization or project):
         raise ServiceError(_l("A follow-up is owed to a person, an organization or a project."))
     followup = FollowUp(kind=kind, title=title.strip(), due_on=due_on, assignee=assignee,
                         created_by_id=actor.id if actor else None, person=person,
-                        organization=organization, project=project, participation=participation)
+                        organization=organization, project=project, participation=participation,
+                        shared=shared)
     db.session.add(followup)
     db.session.flush()
     audit.record(actor, "create", ENTITY, followup.id, audit.snapshot(
         followup, ["kind", "title", "due_on", "assignee_id", "person_id", "organization_id",
-                   "project_id"]))
+                   "project_id", "shared"]))
     db.session.commit()
     return followup
 

@@ -119,7 +119,8 @@ def create_followup():
         try:
             services.create_followup(
                 actor(), _chosen_assignee(form.assignee_id.data), FollowUpKind(form.kind.data),
-                form.title.data or "", form.due_on.data, **{key.removesuffix("_id"): record})
+                form.title.data or "", form.due_on.data, shared=form.shared.data,
+                **{key.removesuffix("_id"): record})
         except ServiceError as error:
             report_service_error(form, error)
         else:

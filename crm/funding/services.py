@@ -207,6 +207,15 @@ def opportunities(project_id=None, organization_id=None, funder_id=None):
     return list(db.session.scalars(_scoped(query, project_id, organization_id, funder_id)))
 
 
+def opportunities_of_projects(project_ids: list[int]) -> list[FundingOpportunity]:
+    """The opportunities of several projects at once (an innovator's portal), with funders."""
+    query = (db.select(FundingOpportunity)
+             .where(FundingOpportunity.project_id.in_(project_ids))
+             .options(db.joinedload(FundingOpportunity.funder))
+             .order_by(FundingOpportunity.status, FundingOpportunity.id))
+    return list(db.session.scalars(query))
+
+
 def _scoped(query, project_id, organization_id, funder_id):
     if project_id:
         query = query.where(FundingOpportunity.project_id == project_id)

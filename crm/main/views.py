@@ -11,14 +11,26 @@ from crm.common.urls import safe_redirect_target
 from crm.database import is_database_reachable
 from crm.followups import services as followup_services
 from crm.i18n import LANGUAGE_COOKIE
+from crm.portal import services as portal_services
+from crm.privacy import services as privacy_services
 from crm.projects import services as project_services
 
 bp = Blueprint("main", __name__)
 
 
 def _officer_home(user: User) -> dict:
+    changes = portal_services.portal_changes(user)
     return {"portfolio": project_services.portfolio(user),
-            "agenda": followup_services.agenda(user)}
+            "agenda": followup_services.agenda(user),
+            "portal_changes": portal_services.describe_changes(changes),
+            "portal_changes_days": portal_services.PORTAL_CHANGES_DAYS}
+
+
+def _innovator_home(user: User) -> dict:
+    context = portal_services.home_context(user)
+    if context["person"] is not None:
+        context["consents"] = privacy_services.consents_of(context["person"].id)
+    return context
 
 
 def _manager_home(user: User) -> dict:
@@ -27,7 +39,8 @@ def _manager_home(user: User) -> dict:
 
 
 # What each role's home page shows beyond the shared frame (its template is named the same).
-HOME_CONTEXT = {Role.OFFICER: _officer_home, Role.MANAGER: _manager_home}
+HOME_CONTEXT = {Role.OFFICER: _officer_home, Role.MANAGER: _manager_home,
+                Role.INNOVATOR: _innovator_home}
 
 
 @bp.get("/")

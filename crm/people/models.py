@@ -50,6 +50,8 @@ class Person(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 
     @property
     def display_name(self) -> str:
+        if self.anonymized_at is not None:
+            return str(_l("Anonymized person"))
         latin = f"{self.first_name} {self.last_name}".strip()
         return latin or self.name_arabic
 

@@ -16,6 +16,7 @@ from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.interactions import services as interaction_services
+from crm.invitations import services as invitation_services
 from crm.organizations import services as organization_services
 from crm.organizations.models import MembershipRole
 from crm.people import services
@@ -29,6 +30,7 @@ from crm.people.forms import (
     person_data,
 )
 from crm.people.models import Gender, Person
+from crm.privacy import services as privacy_services
 from crm.tags import services as tag_services
 
 bp = Blueprint("people", __name__)
@@ -123,7 +125,10 @@ def show_person(person_id: int):
         interaction_target={"person_id": person.id},
         followups=followup_services.followups_of(person_id=person.id),
         followup_target={"person_id": person.id},
+        invitations=invitation_services.invitations_of(person.id),
+        portal_account=invitation_services.account_of(person.id),
         history=audit_services.history(services.ENTITY, person.id),
+        consents=privacy_services.consents_of(person.id),
         org_q=org_q,
         organization_choices=(organization_services.search_organizations(org_q)
                               if org_q else []),

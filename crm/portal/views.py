@@ -1,5 +1,133 @@
-"""Routes of the portal domain."""
+"""The innovator's screens: their profile, their organizations' and projects' public details,
+their figures. Every record is looked up through the innovator's own memberships (404 else)."""
 
-from flask import Blueprint
+from datetime import date
 
-bp = Blueprint("portal", __name__)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.permissions import ensure, require
+from crm.common.forms import conflict_rows
+from crm.common.records import ConflictError
+from crm.common.web import actor, report_service_error
+from crm.errors import ServiceError
+from crm.impact import services as impact
+from crm.impact.forms import MeasurementForm
+from crm.organizations import services as organizations
+from crm.people import services as people
+from crm.portal import services
+from crm.portal.forms import (
+    OrganizationDetailsForm,
+    ProfileForm,
+    ProjectDetailsForm,
+    form_data,
+    record_values,
+)
+from crm.projects import services as projects
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+def _my_person():
+    person = people.get_person(current_user.person_id) if current_user.person_id else None
+    if person is None or person.anonymized_at is not None:
+        abort(404)
+    return person
+
+
+def _my_organization(organization_id: int):
+    organization = organizations.get_organization(organization_id)
+    if organization is None:
+        abort(404)
+    ensure(current_user, "portal.edit_organization", organization)
+    return organization
+
+
+def _my_project(project_id: int, action: str = "portal.edit_project"):
+    project = projects.get_project(project_id)
+    if project is None:
+        abort(404)
+    ensure(current_user, action, project)
+    return project
+
+
+def _edit(record, form_class, fields: list[str], save, title: str, back: str):
+    """The shared edit loop: prefilled form, version check, conflict view, audit by the
+    service (the innovator is the actor)."""
+    form = form_class(data=record_values(record, fields)) if request.method == "GET" \
+        else form_class()
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            save(actor(), record, form.version.data or None, form_data(form, fields))
+        except ConflictError as error:
+            conflict = conflict_rows(form, error.record, fields)
+            form.version.data = error.record.version
+        except ServiceError as error:
+            report_service_error(form, error)
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(back)
+    return render_template("portal/edit_details.html", form=form, fields=fields, title=title,
+                           back=back, conflict=conflict)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@require("portal.use")
+def edit_profile():
+    person = _my_person()
+    return _edit(person, ProfileForm, services.PROFILE_FIELDS, services.update_profile,
+                 _("Your profile"), url_for("main.home"))
+
+
+@bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@require("portal.edit_organization")
+def edit_organization(organization_id: int):
+    organization = _my_organization(organization_id)
+    return _edit(organization, OrganizationDetailsForm, services.ORGANIZATION_FIELDS,
+                 services.update_organization,
+                 _("Edit %(name)s", name=organization.display_name), url_for("main.home"))
+
+
+@bp.get("/projects/<int:project_id>")
+@require("portal.use")
+def show_project(project_id: int):
+    project = _my_project(project_id)
+    return render_template("portal/show_project.html", **services.project_context(project))
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@require("portal.edit_project")
+def edit_project(project_id: int):
+    project = _my_project(project_id)
+    return _edit(project, ProjectDetailsForm, services.PROJECT_FIELDS, services.update_project,
+                 _("Edit %(name)s", name=project.display_name),
+                 url_for("portal.show_project", project_id=project.id))
+
+
+@bp.route("/projects/<int:project_id>/figures/new", methods=["GET", "POST"])
+@require("portal.report_impact")
+def report_figure(project_id: int):
+    project = _my_project(project_id, "portal.report_impact")
+    indicators = impact.list_indicators()
+    periods = impact.quick_periods(date.today())
+    form = MeasurementForm()
+    if request.method == "GET" and request.args.get("period") in periods:
+        form.period_start.data, form.period_end.data = periods[request.args["period"]]
+    form.indicator_id.choices = [("", _("Choose an indicator"))] + [
+        (str(i.id), impact.indicator_label(i)) for i in indicators]
+    if form.validate_on_submit():
+        indicator = {str(i.id): i for i in indicators}[form.indicator_id.data]
+        try:
+            impact.record_measurement(actor(), project, indicator, form.period_start.data,
+                                      form.period_end.data, form.value.data,
+                                      note=form.note.data or "")
+        except ServiceError as error:
+            report_service_error(form, error)
+        else:
+            flash(_("Thank you: the figure of %(indicator)s was recorded. Your program officer "
+                    "will verify it.", indicator=impact.indicator_label(indicator)), "success")
+            return redirect(url_for("portal.show_project", project_id=project.id))
+    return render_template("portal/report_figure.html", form=form, project=project,
+                           periods=periods)

@@ -1,78 +1,25 @@
 """Reminder emails, sent to a real SMTP server listening on 127.0.0.1 for the test."""
 
-import socket
 from datetime import date, timedelta
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale, ngettext
 
 from crm.auth.models import Role
-from crm.extensions import db as _db
-from crm.extensions import limiter
 from crm.followups import services
 from crm.followups.reminders import send_reminders
-from crm.pipeline import services as pipeline_services
-from tests.conftest import _empty_tables, _prepare_schema, build_app
+from tests.conftest import free_port
 from tests.factories import make_followup, make_organization, make_person, make_project, make_user
 
 TODAY = date(2025, 3, 12)
 BASE_URL = "https://crm.example.org"
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> dict:
-        """Recipient -> the parsed message they received (one each, checked)."""
-        received = {}
-        for envelope in self.envelopes:
-            assert len(envelope.rcpt_tos) == 1
-            recipient = envelope.rcpt_tos[0]
-            assert recipient not in received, f"{recipient} got two reminders"
-            received[recipient] = message_from_bytes(envelope.content, policy=default_policy)
-        return received
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def inbox():
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def app(inbox):
-    """The test application, sending its mail to the local SMTP server."""
-    app = build_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port, MAIL_USE_TLS=False,
-                    MAIL_DEFAULT_SENDER="crm@fondation.ma", CRM_BASE_URL=BASE_URL)
-    with app.app_context():
-        _prepare_schema()
-        pipeline_services.ensure_default_stages()
-        limiter.reset()
-        yield app
-        _db.session.rollback()
-        _empty_tables()
-        _db.session.remove()
+def inbox(app, smtp_server):
+    """The local SMTP server, with the sender and the address the links are built from."""
+    app.config.update(MAIL_DEFAULT_SENDER="crm@fondation.ma", CRM_BASE_URL=BASE_URL)
+    return smtp_server
 
 
 def _body(message) -> str:
@@ -119,7 +66,7 @@ def team(db):
 
 def test_each_user_gets_one_email_with_exactly_their_due_followups(app, inbox, team):
     assert send_reminders(today=TODAY) == 2
-    received = inbox.messages()
+    received = inbox.by_recipient()
     assert set(received) == {"salma@fondation.ma", "youssef@fondation.ma"}
     for envelope in inbox.envelopes:
         assert envelope.mail_from == "crm@fondation.ma"
@@ -142,7 +89,7 @@ def test_each_user_gets_one_email_with_exactly_their_due_followups(app, inbox, t
 
 def test_each_email_is_written_in_its_readers_language(app, inbox, team):
     send_reminders(today=TODAY)
-    received = inbox.messages()
+    received = inbox.by_recipient()
 
     arabic = received["salma@fondation.ma"]
     assert arabic["Content-Language"] == "ar"
@@ -179,11 +126,11 @@ def test_the_command_sends_the_reminders_and_says_how_many(app, inbox, db):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "1 reminder email sent."
     assert [e.rcpt_tos for e in inbox.envelopes] == [["amina@fondation.ma"]]
-    assert "Rappeler Amal" in _body(inbox.messages()["amina@fondation.ma"])
+    assert "Rappeler Amal" in _body(inbox.by_recipient()["amina@fondation.ma"])
 
 
 def test_the_command_says_when_the_mail_server_cannot_be_reached(app, db):
     make_followup(make_user(Role.OFFICER), due_on=date.today())
-    app.config["MAIL_PORT"] = _free_port()  # nobody listens there
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
     result = app.test_cli_runner().invoke(args=["crm", "send-reminders"])
     assert result.exit_code == 1 and "mail server refused" in result.output

@@ -1,0 +1,118 @@
+"""Password reset by email: a signed link, valid a few hours, that works once (using it bumps
+the session epoch the link was signed with, which also ends every other session)."""
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
+
+from crm.auth import services as auth_services
+from crm.auth.models import User
+from crm.common.mail import build_message, send_messages
+from crm.common.time import utcnow
+from crm.errors import ServiceError
+from crm.extensions import db
+from crm.followups.links import absolute_url
+
+log = logging.getLogger(__name__)
+
+SALT = "password-reset"
+LINK_MESSAGES = {
+    "invalid": _l("This link is not valid: it may be incomplete or altered. Copy the whole "
+                  "link from the email."),
+    "expired": _l("This link has expired."),
+    "used": _l("This link was already used, or your password or sessions changed since it was "
+               "sent."),
+}
+
+
+class ResetLinkError(ServiceError):
+    """A reset link that opens nothing; `reason` is a key of LINK_MESSAGES."""
+
+    def __init__(self, reason: str):
+        super().__init__(LINK_MESSAGES[reason])
+        self.reason = reason
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+
+
+def make_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "e": user.session_epoch})
+
+
+def _message(user: User) -> EmailMessage:
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    url = absolute_url("auth.reset_password", token=make_token(user))
+    with force_locale(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.display_name), "",
+            _("Someone, probably you, asked to choose a new password for the account "
+              "%(email)s.", email=user.email), "",
+            ngettext("To choose it, follow this link within %(num)d hour (it works once):",
+                     "To choose it, follow this link within %(num)d hours (it works once):",
+                     hours), url, "",
+            _("If you did not ask for this, ignore this email: your password stays the same."),
+        ]
+        subject = _("Choose a new password")
+    return build_message(user.display_name, user.email, subject, "\n".join(lines) + "\n",
+                         user.language)
+
+
+def request_reset(email: str) -> bool:
+    """Email a reset link to the active account using this address. False when nothing was
+    sent; the caller answers the same either way, so nobody learns who has an account."""
+    user = auth_services.get_user_by_email(email)
+    if user is None or not user.active:
+        return False
+    try:
+        return send_messages([_message(user)]) == 1
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("password reset link for user %s not sent: %s", user.id, error)
+        return False
+
+
+def load(token: str) -> User:
+    """The user this reset link is for, or ResetLinkError saying why it opens nothing."""
+    max_age = current_app.config["PASSWORD_RESET_HOURS"] * 3600
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise ResetLinkError("expired") from error
+    except BadSignature as error:
+        raise ResetLinkError("invalid") from error
+    if (not isinstance(data, dict) or not isinstance(data.get("u"), int)
+            or not isinstance(data.get("e"), int)):
+        raise ResetLinkError("invalid")
+    user = db.session.get(User, data["u"])
+    if user is None or not user.active:
+        raise ResetLinkError("invalid")
+    if user.session_epoch != data["e"]:
+        raise ResetLinkError("used")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from the link; the link and every session of the user end."""
+    user = load(token)
+    epoch = user.session_epoch
+    auth_services.check_password_strength(password)
+    password_hash = auth_services.hash_password(password)
+    # Conditional on the epoch the link was signed with: of two racing requests, one wins.
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.session_epoch == epoch, User.active.is_(True))
+        .values(password_hash=password_hash, session_epoch=epoch + 1, last_login_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ResetLinkError("used")
+    db.session.commit()  # expires `user`: it is read again with the new epoch
+    return user

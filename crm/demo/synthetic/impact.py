@@ -1,0 +1,119 @@
+"""Impact measurements: one figure per default indicator, per project and per semester that is
+over, without overlap; parts ("of which women", "of which youth") never above their totals.
+
+Projects report from the semester they were incubated (first choice), then from their
+assessment (a baseline), then from their application, and only as a last resort earlier: the
+figures are drawn in that order of preference until the target count is reached. About a third
+are verified, older semesters more often. Values are integer centimes (what Centimes holds)."""
+
+from datetime import date, datetime, time, timedelta
+
+from crm.demo.synthetic.world import ProjectPlan, World
+from crm.impact.models import Measurement, MeasurementSource
+
+# Totals before their parts, so that a cut group keeps a part's total.
+INDICATORS = ["jobs", "jobs_women", "jobs_youth", "beneficiaries", "beneficiaries_women",
+              "beneficiaries_youth", "revenue", "volunteers"]
+VERIFIED, SELF_REPORTED = MeasurementSource.VERIFIED.value, MeasurementSource.SELF_REPORTED.value
+FROM_STAGES = ["incubated", "assessed", "applied"]  # reporting from, in order of preference
+
+
+def semesters(today: date) -> list[tuple[date, date]]:
+    """Every half-year from 2021 that is over on `today`, oldest first."""
+    periods, year = [], 2021
+    while True:
+        for start, end in ((date(year, 1, 1), date(year, 6, 30)),
+                           (date(year, 7, 1), date(year, 12, 31))):
+            if end >= today:
+                return periods
+            periods.append((start, end))
+        year += 1
+
+
+def _candidates(world: World, periods: list) -> list[tuple[int, float, int, int]]:
+    """(preference, random key, project index, semester index) of every possible group."""
+    rng, candidates = world.rng, []
+    for index, plan in enumerate(world.projects):
+        ends = (plan.ended_at or world.horizon).date()
+        entries = [plan.first_entry(stage) for stage in FROM_STAGES] + [plan.start]
+        for number, (start, end) in enumerate(periods):
+            if start > ends or end < plan.start.date():
+                continue
+            level = next(level for level, at in enumerate(entries) if at and end >= at.date())
+            candidates.append((level, rng.random(), index, number))
+    return candidates
+
+
+def _levels(world: World) -> dict[str, float]:
+    rng = world.rng
+    return {"jobs": rng.uniform(1, 12), "beneficiaries": rng.uniform(20, 400),
+            "revenue": rng.uniform(10_000, 400_000), "volunteers": rng.uniform(0, 25),
+            "women": rng.uniform(0.25, 0.8), "youth": rng.uniform(0.2, 0.75)}
+
+
+def _figures(world: World, base: dict, step: int) -> list[int]:
+    """A semester's figures in centimes, in INDICATORS order; parts at most their totals."""
+    rng = world.rng
+
+    def level(code: str) -> int:
+        return max(0, round(base[code] * (1 + 0.12 * step) * rng.uniform(0.8, 1.2)))
+
+    jobs, beneficiaries = level("jobs"), level("beneficiaries")
+    return [jobs * 100, round(jobs * base["women"]) * 100, round(jobs * base["youth"]) * 100,
+            beneficiaries * 100, round(beneficiaries * base["women"]) * 100,
+            round(beneficiaries * base["youth"]) * 100,
+            level("revenue") * 100 + rng.randrange(100), level("volunteers") * 100]
+
+
+def _group_rows(world: World, plan: ProjectPlan, period: tuple[date, date], figures: list[int],
+                age: int) -> list[dict]:
+    rng, (start, end) = world.rng, period
+    officer = plan.officer_id or rng.choice(world.officers)
+    limit = world.horizon - timedelta(hours=1)
+    reported = min(limit, datetime.combine(end + timedelta(days=rng.randint(5, 45)), time(11)))
+    verified = rng.random() < (0.6 if age >= 3 else 0.25 if age >= 1 else 0.1)
+    checked = min(limit, reported + timedelta(days=rng.randint(10, 90))) if verified else None
+    return [{"project_id": plan.id, "indicator_id": world.indicators[code],
+             "period_start": start, "period_end": end, "value": value,
+             "source": VERIFIED if verified else SELF_REPORTED, "reported_by_id": officer,
+             "verified_by_id": officer if verified else None, "verified_at": checked,
+             "note": "", "created_at": reported, "updated_at": checked or reported,
+             "version": 2 if verified else 1}
+            for code, value in zip(INDICATORS, figures, strict=True)]
+
+
+def _rows(world: World, chosen: list[tuple[int, int]], last_size: int, periods: list,
+          first_id: int):
+    levels: dict[int, dict] = {}
+    first_step: dict[int, int] = {}
+    next_id = first_id
+    for position, (index, number) in enumerate(chosen):
+        plan = world.projects[index]
+        base = levels.setdefault(index, _levels(world))
+        step = number - first_step.setdefault(index, number)
+        rows = _group_rows(world, plan, periods[number], _figures(world, base, step),
+                           len(periods) - 1 - number)
+        if position == len(chosen) - 1:
+            rows = rows[:last_size]
+        for row in rows:
+            row["id"] = next_id
+            next_id += 1
+            yield row
+
+
+def write_measurements(world: World) -> None:
+    target = world.counts["measurements"]
+    periods = semesters(world.today)
+    groups, rest = divmod(target, len(INDICATORS))
+    candidates = sorted(_candidates(world, periods))[:groups + (1 if rest else 0)]
+    chosen = sorted((index, number) for _level, _key, index, number in candidates)
+    if rest and chosen:  # the cut group is the last one written
+        cut = (candidates[-1][2], candidates[-1][3])
+        chosen.remove(cut)
+        chosen.append(cut)
+    total = min(target, len(chosen) * len(INDICATORS))
+    last_size = rest if rest and len(candidates) > groups else len(INDICATORS)
+    first = world.writer.reserve(Measurement.__table__, total)
+    world.writer.write_all(Measurement.__table__,
+                           _rows(world, chosen, last_size, periods, first), "measurements",
+                           total)

@@ -1,0 +1,161 @@
+"""The innovator's portal: what they see, what they may change, and nothing of anyone else."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from crm.audit.models import AuditEntry
+from crm.auth.models import Role
+from crm.impact.models import Measurement, MeasurementSource
+from crm.organizations.models import Organization
+from crm.people.models import Person
+from crm.projects.models import Project
+from tests.factories import make_user
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_home_shows_own_organization_project_and_shared_things_only(world, log_in):
+    page = _text(log_in(world.a.user).get("/"))
+    assert "Coopérative Atlas" in page and "Projet Atlas" in page
+    assert "Incubated" in page  # the stage
+    assert "Visit" in page  # next shared follow-up's kind
+    assert "Rif" not in page  # nothing of the other organization
+    project_page = _text(log_in(world.a.user).get(f"/portal/projects/{world.a.project.id}"))
+    assert "Note partagée Atlas" in project_page and "Visite Atlas" in project_page
+    assert "Note interne Atlas" not in project_page  # internal notes never reach the portal
+    assert "Appel interne Atlas" not in project_page  # unshared follow-ups neither
+    assert "Grant" in project_page  # the funding status
+
+
+def test_an_innovator_edits_their_organizations_public_details(world, log_in, db):
+    client = log_in(world.a.user)
+    org = world.a.organization
+    form = _text(client.get(f"/portal/organizations/{org.id}/edit"))
+    assert 'name="legal_identifier"' not in form and 'name="kind"' not in form
+    response = client.post(f"/portal/organizations/{org.id}/edit", data={
+        "name": "Coopérative Atlas", "name_arabic": "تعاونية الأطلس", "address": "Douar Tizi",
+        "city": "Taroudant", "website": "atlas.ma", "description": "Argan",
+        "version": str(org.version),
+        # mass assignment: fields the portal does not offer, added by hand
+        "legal_identifier": "HACKED", "kind": "company", "notes": "x", "region": "oriental",
+        "archived_at": "2020-01-01", "merged_into_id": str(world.b.organization.id)})
+    assert response.status_code == 302
+    saved = db.session.get(Organization, org.id)
+    db.session.refresh(saved)
+    assert saved.name_arabic == "تعاونية الأطلس" and saved.city == "Taroudant"
+    assert saved.website == "https://atlas.ma"
+    assert (saved.legal_identifier, saved.kind.value) == ("RC-1", "association")
+    assert saved.region is None and saved.archived_at is None and saved.merged_into_id is None
+    entry = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.entity_type == "organization", AuditEntry.entity_id == org.id)
+        .order_by(AuditEntry.id.desc())).first()
+    assert entry.actor_id == world.a.user.id and "name_arabic" in entry.changes
+
+
+def test_an_innovator_cannot_change_stage_officer_or_cohort(world, log_in, db):
+    client = log_in(world.a.user)
+    project = world.a.project
+    other_officer = make_user(Role.OFFICER)
+    response = client.post(f"/portal/projects/{project.id}/edit", data={
+        "name": "Projet Atlas 2", "name_arabic": "", "description": "Nouveau",
+        "version": str(project.version), "stage_id": "1", "officer_id": str(other_officer.id),
+        "cohort": "2030", "organization_id": str(world.b.organization.id)})
+    assert response.status_code == 302
+    saved = db.session.get(Project, project.id)
+    db.session.refresh(saved)
+    assert saved.name == "Projet Atlas 2" and saved.description == "Nouveau"
+    assert saved.stage.code == "incubated" and saved.officer_id == world.officer.id
+    assert saved.cohort == "2024" and saved.organization_id == world.a.organization.id
+
+
+def test_the_profile_keeps_the_email_and_rejects_a_bad_phone(world, log_in, db):
+    client = log_in(world.a.user)
+    person = world.a.person
+    data = {"first_name": "Amina", "last_name": "Atlas", "name_arabic": "أمينة",
+            "phone": "12", "gender": "woman", "city": "Agadir", "region": "",
+            "version": str(person.version), "email": "hijack@example.org", "notes": "x"}
+    response = client.post("/portal/profile", data=data)
+    assert response.status_code == 200
+    assert "This phone number is not valid." in _text(response)
+    assert 'value="أمينة"' in _text(response)  # what was typed is kept
+    response = client.post("/portal/profile", data=data | {"phone": "0661 23 45 67"})
+    assert response.status_code == 302
+    saved = db.session.get(Person, person.id)
+    db.session.refresh(saved)
+    assert (saved.first_name, saved.phone, saved.email) == ("Amina", "+212661234567",
+                                                            "innov1@example.org")
+    assert saved.notes == ""
+
+
+def test_an_innovator_reports_a_figure_that_the_officer_then_verifies(world, log_in, db):
+    client = log_in(world.a.user)
+    project = world.a.project
+    jobs = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id)).indicator
+    url = f"/portal/projects/{project.id}/figures/new"
+    bad = client.post(url, data={"indicator_id": str(jobs.id), "period_start": "2024-07-01",
+                                 "period_end": "2024-12-31", "value": "-2"})
+    assert bad.status_code == 200 and "A figure cannot be negative." in _text(bad)
+    assert client.post(url, data={"indicator_id": str(jobs.id), "period_start": "2024-07-01",
+                                  "period_end": "2024-12-31", "value": "7",
+                                  "source": "verified"}).status_code == 302
+    figure = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id, Measurement.period_start == date(2024, 7, 1)))
+    assert figure.value == Decimal("7") and figure.source == MeasurementSource.SELF_REPORTED
+    assert figure.reported_by_id == world.a.user.id
+    officer = log_in(world.officer)
+    assert officer.post(f"/impact/measurements/{figure.id}/verify",
+                        data={"version": str(figure.version)}).status_code == 302
+    db.session.refresh(figure)
+    assert figure.source == MeasurementSource.VERIFIED
+
+
+def test_the_officer_home_lists_portal_changes_in_their_portfolio(world, log_in):
+    client = log_in(world.a.user)
+    org = world.a.organization
+    client.post(f"/portal/organizations/{org.id}/edit", data={
+        "name": org.name, "name_arabic": "تعاونية", "address": "", "city": "", "website": "",
+        "description": "", "version": str(org.version)})
+    page = _text(log_in(world.officer).get("/"))
+    assert "Changed by innovators in their portal" in page
+    assert "Innov1 Atlas" in page and "Name in Arabic" in page
+    other_officer_page = _text(log_in(make_user(Role.OFFICER)).get("/"))
+    assert "Innov1 Atlas" not in other_officer_page
+
+
+@pytest.mark.parametrize("path", [
+    "/portal/organizations/{b_org}/edit", "/portal/projects/{b_project}",
+    "/portal/projects/{b_project}/edit", "/portal/projects/{b_project}/figures/new"])
+def test_nothing_of_another_organization_is_reachable(world, log_in, path, db):
+    url = path.format(b_org=world.b.organization.id, b_project=world.b.project.id)
+    client = log_in(world.a.user)
+    assert client.get(url).status_code == 404
+    if not url.endswith(str(world.b.project.id)):  # the project page only answers GET
+        assert client.post(url, data={"name": "x", "version": "1"}).status_code == 404
+    assert db.session.get(Organization, world.b.organization.id).name == "Coopérative Rif"
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.OFFICER])
+def test_staff_have_no_portal(world, log_in, role):
+    client = log_in(make_user(role))
+    assert client.get("/portal/profile").status_code == 404
+    assert client.get(f"/portal/projects/{world.a.project.id}").status_code == 404
+
+
+def test_an_innovator_without_a_record_is_told_to_ask_for_an_invitation(log_in, db):
+    user = make_user(Role.INNOVATOR)
+    page = _text(log_in(user).get("/"))
+    assert "Ask your program officer to send you an invitation." in page
+    assert log_in(user).get("/portal/profile").status_code == 404
+
+
+def test_an_archived_project_leaves_the_portal(world, log_in, db):
+    world.a.project.archived_at = date(2024, 1, 1)
+    db.session.commit()
+    client = log_in(world.a.user)
+    assert "Projet Atlas" not in _text(client.get("/"))
+    assert client.get(f"/portal/projects/{world.a.project.id}").status_code == 404
