@@ -1,7 +1,8 @@
 """Routes of the invitations domain: inviting a person to the portal, sending the invitation
 again, withdrawing it, and the page the invitation link opens."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -9,6 +10,7 @@ from crm.auth.permissions import ensure, public, require
 from crm.common.forms import EmptyForm
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
+from crm.i18n import LANGUAGE_COOKIE
 from crm.invitations import services
 from crm.invitations.forms import AcceptInvitationForm, InvitationForm
 from crm.invitations.models import Invitation
@@ -109,5 +111,9 @@ def accept_invitation(token: str):
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("main.home"))
-    return render_template("invitations/accept_invitation.html", form=form,
-                           invitation=invitation)
+    if request.cookies.get(LANGUAGE_COOKIE) or current_user.is_authenticated:
+        return render_template("invitations/accept_invitation.html", form=form,
+                               invitation=invitation)
+    with force_locale(invitation.language):  # a first visit reads as the email did
+        return render_template("invitations/accept_invitation.html", form=form,
+                               invitation=invitation)

@@ -42,18 +42,32 @@ def browser():
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The real application with CSRF on, the demo data, served on a free local port."""
+def live_config() -> dict:
+    """Settings a test gives its live server (overridden where needed, e.g. a mail server)."""
+    return {}
+
+
+@pytest.fixture
+def live_app(tmp_path, live_config):
+    """The real application with CSRF on and the demo data, on its own database file."""
     from crm.demo import seed_demo
 
     app = build_app(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.sqlite3'}",
         WTF_CSRF_ENABLED=True,
         BABEL_DEFAULT_LOCALE="fr",
+        **live_config,
     )
     with app.app_context():
         db.create_all()
         seed_demo()
+    return app
+
+
+@pytest.fixture
+def live_server(live_app):
+    """The live application served on a free local port."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -15,12 +15,12 @@ from crm.impact.models import Measurement, MeasurementSource
 INDICATORS = ["jobs", "jobs_women", "jobs_youth", "beneficiaries", "beneficiaries_women",
               "beneficiaries_youth", "revenue", "volunteers"]
 VERIFIED, SELF_REPORTED = MeasurementSource.VERIFIED.value, MeasurementSource.SELF_REPORTED.value
-FROM_STAGES = ["incubated", "assessed", "applied"]  # reporting from, in order of preference
+BASELINE = 3  # semesters reported before the assessment
 
 
 def semesters(today: date) -> list[tuple[date, date]]:
-    """Every half-year from 2021 that is over on `today`, oldest first."""
-    periods, year = [], 2021
+    """Every half-year from 2020 that is over on `today`, oldest first."""
+    periods, year = [], 2020
     while True:
         for start, end in ((date(year, 1, 1), date(year, 6, 30)),
                            (date(year, 7, 1), date(year, 12, 31))):
@@ -30,16 +30,30 @@ def semesters(today: date) -> list[tuple[date, date]]:
         year += 1
 
 
+def _reporting_from(plan: ProjectPlan, periods: list) -> list[int]:
+    """The first semester (index) of each level of preference, None where it does not apply:
+    incubated projects and assessed ones report from BASELINE semesters before their
+    assessment, applicants from their application, anyone else from their start."""
+    def semester_of(at) -> int:
+        return next((n for n, (_s, end) in enumerate(periods) if end >= at.date()),
+                    len(periods))
+
+    assessed, applied = plan.first_entry("assessed"), plan.first_entry("applied")
+    baseline = max(0, semester_of(assessed) - BASELINE) if assessed else None
+    return [baseline if plan.first_entry("incubated") else None,
+            baseline, semester_of(applied) if applied else None, semester_of(plan.start)]
+
+
 def _candidates(world: World, periods: list) -> list[tuple[int, float, int, int]]:
     """(preference, random key, project index, semester index) of every possible group."""
     rng, candidates = world.rng, []
     for index, plan in enumerate(world.projects):
         ends = (plan.ended_at or world.horizon).date()
-        entries = [plan.first_entry(stage) for stage in FROM_STAGES] + [plan.start]
-        for number, (start, end) in enumerate(periods):
-            if start > ends or end < plan.start.date():
-                continue
-            level = next(level for level, at in enumerate(entries) if at and end >= at.date())
+        last = next((n for n, (start, _e) in enumerate(periods) if start > ends), len(periods))
+        firsts = _reporting_from(plan, periods)
+        for number in range(min(f for f in firsts if f is not None), last):
+            level = next(level for level, first in enumerate(firsts)
+                         if first is not None and number >= first)
             candidates.append((level, rng.random(), index, number))
     return candidates
 
@@ -71,7 +85,7 @@ def _group_rows(world: World, plan: ProjectPlan, period: tuple[date, date], figu
     officer = plan.officer_id or rng.choice(world.officers)
     limit = world.horizon - timedelta(hours=1)
     reported = min(limit, datetime.combine(end + timedelta(days=rng.randint(5, 45)), time(11)))
-    verified = rng.random() < (0.6 if age >= 3 else 0.25 if age >= 1 else 0.1)
+    verified = rng.random() < (0.45 if age >= 3 else 0.18 if age >= 1 else 0.05)
     checked = min(limit, reported + timedelta(days=rng.randint(10, 90))) if verified else None
     return [{"project_id": plan.id, "indicator_id": world.indicators[code],
              "period_start": start, "period_end": end, "value": value,

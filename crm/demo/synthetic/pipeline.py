@@ -18,11 +18,11 @@ from crm.projects.models import Project
 STAGES = ["identified", "contacted", "applied", "assessed", "incubated", "accelerated",
           "alumni"]
 EXITS = ["declined", "withdrawn"]
-COHORT_WEIGHTS = [15, 16, 17, 18, 18, 16]
+COHORT_WEIGHTS = [17, 17, 17, 17, 17, 15]
 # Where projects stand now (STAGES then EXITS), in the oldest and in the newest cohort; the
 # cohorts between are in proportion.
-OLDEST = [6, 8, 9, 9, 12, 11, 10, 19, 16]
-NEWEST = [36, 26, 14, 9, 7, 2, 0, 4, 2]
+OLDEST = [5, 7, 8, 10, 12, 13, 12, 18, 15]
+NEWEST = [34, 25, 14, 11, 8, 3, 0, 3, 2]
 # The stage (index in STAGES) a project leaves from, per exit.
 EXIT_FROM = {"declined": ([1, 2, 3], [25, 40, 35]),
              "withdrawn": ([1, 2, 3, 4, 5], [20, 20, 15, 30, 15])}
@@ -116,8 +116,13 @@ def _loops(world: World, tops: list[int]) -> dict[int, list[tuple[int, str]]]:
         return loops
     deep = [i for i in movers if tops[i] >= 2]
     odd = extra % 2 == 1 and extra >= 3 and bool(deep)  # one move back two stages: 3 more
-    for index, times in Counter(rng.choices(movers, [tops[i] for i in movers],
-                                            k=(extra - 3 * odd) // 2)).items():
+    # Slots: a project may go back and forth up to twice per stage it went through, so the
+    # further along, the more often (and no project bounces forever).
+    slots = [i for i in movers for _ in range(2 * tops[i])]
+    wanted = (extra - 3 * odd) // 2
+    drawn = rng.sample(slots, min(wanted, len(slots)))
+    drawn += rng.choices(movers, k=wanted - len(drawn))
+    for index, times in Counter(drawn).items():
         loops[index] = [(rng.randint(1, tops[index]),
                          "pause" if rng.random() < PAUSE_SHARE else "back")
                         for _ in range(times)]
