@@ -66,11 +66,13 @@ def register_blueprints(app: Flask) -> None:
     from crm.portal.views import bp as portal_bp
     from crm.privacy.views import bp as privacy_bp
     from crm.projects.views import bp as projects_bp
+    from crm.reports.views import bp as reports_bp
     from crm.search.views import bp as search_bp
 
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
-                      funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp):
+                      funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -25,8 +25,10 @@ NAV_ITEMS = [
     NavItem("forums.list_forums", _l("Forums"), "forum.view"),
     NavItem("funding.list_funders", _l("Funders"), "funder.view"),
     NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
+    NavItem("reports.index", _l("Reports"), "report.view"),
     NavItem("pipeline.list_stages", _l("Stages"), "stages.manage"),
     NavItem("impact.list_indicators", _l("Indicators"), "indicators.manage"),
+    NavItem("impact.list_targets", _l("Impact targets"), "indicators.manage"),
     NavItem("privacy.show_register", _l("Personal data"), "privacy.register"),
     NavItem("auth.list_users", _l("Users"), "users.manage"),
 ]

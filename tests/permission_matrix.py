@@ -46,6 +46,8 @@ EXPECTED: dict[str, set[Role]] = {
     "impact.edit": {A, OF},
     "impact.verify": {A, OF},
     "indicators.manage": {A},
+    # reports: managers and admins see everything, officers their own portfolio
+    "report.view": STAFF,
     # the portal: officers invite and record consents; only admins anonymize
     "invitation.manage": {A, OF},
     "consent.manage": {A, OF},

@@ -56,6 +56,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "impact.edit": EDITORS,
     "impact.verify": EDITORS,
     "indicators.manage": frozenset({ADMIN}),
+    "report.view": STAFF,
     "invitation.manage": EDITORS,
     "consent.manage": EDITORS,
     "person.anonymize": frozenset({ADMIN}),

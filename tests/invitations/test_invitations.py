@@ -105,7 +105,9 @@ def test_an_invited_person_opens_their_account_from_the_emailed_link(app, client
     visitor = app.test_client()
     form = visitor.get(_link(message))
     assert form.status_code == 200
-    assert "Open your portal account" in form.get_data(as_text=True)
+    # a first visit reads in the invitation's language, French here
+    assert "Ouvrez votre compte sur le portail" in form.get_data(as_text=True)
+    assert '<html lang="fr"' in form.get_data(as_text=True)
     assert re.search(r'<option (selected )?value="fr"( selected)?>', form.get_data(as_text=True))
 
     response = _accept(visitor, _link(message), language="ar")

@@ -1,0 +1,1 @@
+"""Manager reports: pipeline, workload, forums, funding and impact, with filters and exports."""

@@ -1,0 +1,82 @@
+"""People's work: each officer's load, and what became of the people met at each forum."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func
+
+from crm.auth.models import Role, User
+from crm.extensions import db
+from crm.followups.models import FollowUp, FollowUpStatus
+from crm.forums import services as forums
+from crm.forums.models import Forum
+from crm.pipeline.models import Stage
+from crm.projects.models import Project
+from crm.reports.filters import ReportFilters, project_conditions
+from crm.reports.tables import Chart, Column, ReportTable
+
+
+def _officers(filters: ReportFilters) -> list[User]:
+    query = db.select(User).where(User.role == Role.OFFICER, User.active.is_(True))
+    if filters.officer_id:
+        query = query.where(User.id == filters.officer_id)
+    return list(db.session.scalars(query.order_by(User.full_name, User.email)))
+
+
+def officer_workload(filters: ReportFilters, today: date | None = None) -> ReportTable:
+    today = today or date.today()
+    live = db.select(Project.officer_id, func.count()).join(Project.stage).where(
+        *project_conditions(filters), Stage.is_exit.is_(False), Stage.code != "alumni",
+        Project.officer_id.is_not(None)).group_by(Project.officer_id)
+    projects = dict(db.session.execute(live).all())
+    open_followups = db.select(
+        FollowUp.assignee_id, func.count(),
+        func.sum(case((FollowUp.due_on < today, 1), else_=0))).where(
+        FollowUp.status == FollowUpStatus.OPEN).group_by(FollowUp.assignee_id)
+    followups = {a: (n, int(late or 0)) for a, n, late in db.session.execute(open_followups)}
+    rows = [[officer.display_name, projects.get(officer.id, 0),
+             followups.get(officer.id, (0, 0))[0], followups.get(officer.id, (0, 0))[1]]
+            for officer in _officers(filters)]
+    return ReportTable(
+        columns=[Column("officer", _("Officer")),
+                 Column("projects", _("Projects followed"), "int"),
+                 Column("open", _("Open follow-ups"), "int"),
+                 Column("overdue", _("Overdue follow-ups"), "int")],
+        rows=rows,
+        chart=Chart("bar", [r[0] for r in rows],
+                    [{"label": _("Projects followed"), "values": [r[1] for r in rows]},
+                     {"label": _("Overdue follow-ups"), "values": [r[3] for r in rows]}],
+                    _("Projects and overdue follow-ups of each officer; the numbers are in the "
+                      "table.")),
+        notes=[_("Projects still in the pipeline (not alumni, not out of it) and follow-ups "
+                 "open today; the period does not apply.")])
+
+
+def forum_outcomes(filters: ReportFilters) -> ReportTable:
+    """One line per edition held in the period (a handful: one query each)."""
+    query = db.select(Forum).where(*filters.within_dates(Forum.held_on)).order_by(
+        Forum.held_on.desc())
+    rows = []
+    for forum in db.session.scalars(query):
+        figures = forums.forum_figures(forum)
+        rows.append([forum.name, forum.held_on, figures.people, figures.followed_up_in_window,
+                     figures.became_projects,
+                     round(100.0 * figures.followed_up_in_window / figures.people, 1)
+                     if figures.people else None])
+    return ReportTable(
+        columns=[Column("forum", _("Forum")), Column("held_on", _("Held on"), "date"),
+                 Column("people", _("People met"), "int"),
+                 Column("followed_up", _("Followed up within 30 days"), "int"),
+                 Column("projects", _("Became projects"), "int"),
+                 Column("rate", _("Followed up within 30 days (%)"), "percent")],
+        rows=rows,
+        chart=Chart("bar", [r[0] for r in rows],
+                    [{"label": _("People met"), "values": [r[2] for r in rows]},
+                     {"label": _("Followed up within 30 days"), "values": [r[3] for r in rows]},
+                     {"label": _("Became projects"), "values": [r[4] for r in rows]}],
+                    _("What became of the people met at each forum; the numbers are in the "
+                      "table.")),
+        notes=[_("Editions held during the period; region, kind, officer, cohort and theme do "
+                 "not apply to the people met.")])

@@ -1,0 +1,84 @@
+"""Funding by instrument and status, and how crowdfunding campaigns end."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func
+
+from crm.extensions import db
+from crm.funding.models import CrowdfundingCampaign, FundingOpportunity, Instrument
+from crm.funding.models import OpportunityStatus as Status
+from crm.reports.filters import ReportFilters, scoped_project_ids
+from crm.reports.tables import Chart, Column, ReportTable
+
+ZERO = Decimal("0")
+
+
+def funding(filters: ReportFilters) -> ReportTable:
+    """Sums by instrument and status; with a period, the opportunities applied for in it."""
+    opp = FundingOpportunity
+    query = (db.select(opp.instrument, opp.status, func.count(), func.sum(opp.amount_requested),
+                       func.sum(opp.amount_committed), func.sum(opp.amount_disbursed))
+             .where(opp.project_id.in_(scoped_project_ids(filters)),
+                    *filters.within_dates(opp.applied_on))
+             .group_by(opp.instrument, opp.status))
+    found = {(i, s): (n, r or ZERO, c or ZERO, d or ZERO)
+             for i, s, n, r, c, d in db.session.execute(query)}
+    rows = [[instrument.label, status.label, *found[(instrument, status)]]
+            for instrument in Instrument for status in Status if (instrument, status) in found]
+    by_instrument = {}
+    for (instrument, _status), (_n, requested, committed, disbursed) in found.items():
+        sums = by_instrument.setdefault(instrument, [ZERO, ZERO, ZERO])
+        for index, amount in enumerate((requested, committed, disbursed)):
+            sums[index] += amount
+    labels = [i for i in Instrument if i in by_instrument]
+    series = [{"label": label, "values": [by_instrument[i][index] for i in labels]}
+              for index, label in enumerate((_("Requested"), _("Committed"), _("Disbursed")))]
+    return ReportTable(
+        columns=[Column("instrument", _("Instrument")), Column("status", _("Status")),
+                 Column("count", _("Opportunities"), "int"),
+                 Column("requested", _("Requested"), "money"),
+                 Column("committed", _("Committed"), "money"),
+                 Column("disbursed", _("Disbursed"), "money")],
+        rows=rows,
+        chart=Chart("bar", [i.label for i in labels], series,
+                    _("Amounts requested, committed and disbursed by instrument; the numbers "
+                      "are in the table.")),
+        notes=[_("With a period: the opportunities applied for during it.")])
+
+
+def crowdfunding(filters: ReportFilters, today: date | None = None) -> ReportTable:
+    """Campaigns that ended (in the period): how many reached their goal, by instrument."""
+    today = today or date.today()
+    campaign, opp = CrowdfundingCampaign, FundingOpportunity
+    succeeded = func.sum(case((campaign.raised >= campaign.goal, 1), else_=0))
+    query = (db.select(opp.instrument, func.count(), succeeded, func.sum(campaign.goal),
+                       func.sum(campaign.raised))
+             .join(opp, opp.id == campaign.opportunity_id)
+             .where(opp.project_id.in_(scoped_project_ids(filters)), campaign.ends_on < today,
+                    *filters.within_dates(campaign.ends_on))
+             .group_by(opp.instrument))
+    found = {i: (n, int(ok or 0), goal or ZERO, raised or ZERO)
+             for i, n, ok, goal, raised in db.session.execute(query)}
+    rows = [[i.label, n, ok, round(100.0 * ok / n, 1) if n else None, goal, raised]
+            for i in Instrument if i in found for n, ok, goal, raised in [found[i]]]
+    if rows:
+        n, ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
+        rows.append([_("All campaigns"), n, ok, round(100.0 * ok / n, 1),
+                     sum((r[4] for r in rows), ZERO), sum((r[5] for r in rows), ZERO)])
+    return ReportTable(
+        columns=[Column("instrument", _("Instrument")),
+                 Column("ended", _("Campaigns ended"), "int"),
+                 Column("succeeded", _("Reached their goal"), "int"),
+                 Column("rate", _("Success rate (%)"), "percent"),
+                 Column("goal", _("Goals"), "money"), Column("raised", _("Raised"), "money")],
+        rows=rows,
+        chart=Chart("bar", [r[0] for r in rows], [{"label": _("Success rate (%)"),
+                                                   "values": [r[3] for r in rows]}],
+                    _("Share of the ended campaigns that reached their goal; the numbers are "
+                      "in the table.")),
+        notes=[_("Campaigns over by today (ended during the period when one is chosen); a "
+                 "campaign succeeds when it raised at least its goal.")])
