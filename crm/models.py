@@ -13,7 +13,14 @@ from crm.funding.models import (
     Instrument,
     OpportunityStatus,
 )
-from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
+from crm.impact.models import (
+    ImpactNote,
+    ImpactTarget,
+    Indicator,
+    Measurement,
+    MeasurementSource,
+    Visibility,
+)
 from crm.imports.models import HeaderMapping, ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.interactions.models import Interaction, InteractionKind
 from crm.invitations.models import Invitation, InvitationStatus
@@ -27,7 +34,7 @@ from crm.tags.models import Tag
 
 __all__ = [
     "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
-    "ImpactNote", "Indicator", "Instrument", "Measurement", "MeasurementSource",
+    "ImpactNote", "ImpactTarget", "Indicator", "Instrument", "Measurement", "MeasurementSource",
     "OpportunityStatus", "Visibility",
     "FollowUp", "FollowUpKind", "FollowUpStatus", "Forum", "ForumSession", "HeaderMapping",
     "ImportJob", "ImportRow", "ImportStatus", "Participation", "ParticipationRole", "RowStatus",

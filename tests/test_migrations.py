@@ -44,3 +44,36 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
             tables = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
         assert tables == set()
         db.engine.dispose()
+
+
+def test_the_stage_leaving_dates_are_filled_from_the_next_transition(empty_database_url):
+    """0007 fills `left_at` for the history recorded before it, project by project."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0006_impact_targets")
+        with db.engine.begin() as conn:
+            stage = conn.execute(sa.text("SELECT id FROM stages ORDER BY position")).scalars()
+            first, second = list(stage)[:2]
+            conn.execute(sa.text(
+                "INSERT INTO organizations (id, name, name_arabic, kind, legal_identifier, city,"
+                " address, website, description, themes, sdgs, created_at, updated_at, version)"
+                " VALUES (1, 'O', '', 'association', '', '', '', '', '', 0, 0, :t, :t, 1)"),
+                {"t": "2024-01-01 00:00:00"})
+            for pid in (1, 2):
+                conn.execute(sa.text(
+                    "INSERT INTO projects (id, name, name_arabic, description, organization_id,"
+                    " stage_id, cohort, stage_entered_at, themes, sdgs, created_at, updated_at,"
+                    " version) VALUES (:p, 'P', '', '', 1, :s, '', :t, 0, 0, :t, :t, 1)"),
+                    {"p": pid, "s": second, "t": "2024-01-01 00:00:00"})
+            rows = [(1, 1, first, "2024-01-01 09:00:00"), (2, 1, second, "2024-02-01 09:00:00"),
+                    (3, 2, first, "2024-03-01 09:00:00")]
+            for tid, pid, sid, at in rows:
+                conn.execute(sa.text(
+                    "INSERT INTO stage_transitions (id, project_id, to_stage_id, at, note)"
+                    " VALUES (:i, :p, :s, :a, '')"), {"i": tid, "p": pid, "s": sid, "a": at})
+        upgrade()
+        with db.engine.connect() as conn:
+            left = dict(conn.execute(sa.text("SELECT id, left_at FROM stage_transitions")).all())
+        assert str(left[1]).startswith("2024-02-01 09:00:00")
+        assert left[2] is None and left[3] is None  # still there; another project's history
+        db.engine.dispose()

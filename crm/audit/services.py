@@ -114,6 +114,7 @@ FIELD_LABELS = {
     "title": _l("Title"), "outcome": _l("Outcome"), "filename": _l("File"),
     "forum_id": _l("Forum"), "import_job": _l("Import"), "shared": _l("Shown in the portal"),
     "language": _l("Language"), "expires_at": _l("Expires"),
+    "year": _l("Year"), "indicator_id": _l("Indicator"),
 }
 
 

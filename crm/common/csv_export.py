@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from flask import Response
 
 # A cell starting with one of these would be run as a formula by Excel or LibreOffice.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:

@@ -1,4 +1,5 @@
-"""Demo impact: two years of semester figures (some verified) and notes for late-stage projects."""
+"""Demo impact: two years of semester figures (some verified) and notes for late-stage projects,
+and the program's yearly targets."""
 
 import random
 from datetime import date
@@ -7,7 +8,14 @@ from decimal import Decimal
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.impact import services as impact
-from crm.impact.models import ImpactNote, Measurement, MeasurementSource, Visibility
+from crm.impact import targets
+from crm.impact.models import (
+    ImpactNote,
+    ImpactTarget,
+    Measurement,
+    MeasurementSource,
+    Visibility,
+)
 from crm.pipeline.models import Stage
 from crm.projects.models import Project
 
@@ -22,6 +30,11 @@ NOTES = [
     ("Risque de départ du trésorier ; suivre la gouvernance de près.", Visibility.INTERNAL),
     ("تم تكوين عشرين امرأة في تقنيات التسويق الرقمي خلال هذا الفصل.", Visibility.SHARED),
 ]
+# The program's yearly targets, two years ago; later years grow by GROWTH. The 2024 cohort has
+# its own, about a third of the program's.
+TARGETS = {"jobs": 150, "jobs_women": 80, "jobs_youth": 60, "beneficiaries": 3500}
+GROWTH = (Decimal("1"), Decimal("1.3"), Decimal("1.6"))
+TARGET_COHORT = "2024"
 
 
 def _semesters(today: date) -> list[tuple[date, date]]:
@@ -100,3 +113,25 @@ def seed_impact(rng: random.Random | None = None, today: date | None = None) -> 
             for offset, (body, visibility) in enumerate(NOTES[index % 2::2]):
                 impact.add_note(officer, body, semesters[-1 - offset][1], visibility,
                                 project=project)
+    seed_targets(today)
+
+
+def seed_targets(today: date | None = None) -> None:
+    """The general targets of the last three years and those of the 2024 cohort, where
+    missing (idempotent)."""
+    year = (today or date.today()).year
+    indicators = {i.code: i for i in impact.list_indicators()}  # only those in use take one
+    admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN).order_by(User.id))
+    existing = {(t.indicator_id, t.year, t.cohort, t.region)
+                for t in db.session.scalars(db.select(ImpactTarget))}
+    for offset, growth in enumerate(GROWTH):
+        target_year = year - len(GROWTH) + 1 + offset
+        for code, base in TARGETS.items():
+            if code not in indicators:
+                continue
+            for cohort, share in (("", 1), (TARGET_COHORT, Decimal(1) / 3)):
+                if (indicators[code].id, target_year, cohort, "") in existing:
+                    continue
+                targets.save_target(admin, None, indicator_id=indicators[code].id,
+                                    year=target_year, cohort=cohort,
+                                    value=(base * growth * share).quantize(Decimal(1)))

@@ -253,3 +253,50 @@ def forum_figures(forum: Forum) -> Figures:
     query = (db.select(*columns).select_from(Participation).join(Participation.session)
              .where(ForumSession.forum_id == forum.id))
     return Figures(*(int(v or 0) for v in db.session.execute(query).one()))
+
+
+def _days_after(day, days: int):
+    """SQL: the start of the day `days` days after a date column."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return day + timedelta(days=days)
+    return func.date(day, f"+{days} day")
+
+
+@dataclass
+class Outcome:
+    """What became of the people met at one edition (each person counted once)."""
+
+    forum: Forum
+    people: int
+    followed_up_in_window: int
+    became_projects: int
+
+
+def outcomes(start: date | None = None, end: date | None = None) -> list[Outcome]:
+    """Every edition held between the dates, newest first, in one query: the people met, those
+    followed up within the window, those whose organization then got a project."""
+    met = (db.select(ForumSession.forum_id, Participation.person_id, Forum.held_on)
+           .join(Participation.session).join(ForumSession.forum).distinct())
+    if start:
+        met = met.where(Forum.held_on >= start)
+    if end:
+        met = met.where(Forum.held_on <= end)
+    met = met.subquery()
+    window_end = _days_after(met.c.held_on, FOLLOW_UP_WINDOW_DAYS + 1)
+    followed = or_(
+        exists(db.select(FollowUp.id).where(
+            FollowUp.person_id == met.c.person_id, FollowUp.status != FollowUpStatus.CANCELLED,
+            FollowUp.created_at >= met.c.held_on, FollowUp.created_at < window_end)),
+        exists(db.select(Interaction.id).where(
+            Interaction.person_id == met.c.person_id, Interaction.occurred_on >= met.c.held_on,
+            Interaction.occurred_on < window_end)))
+    became = exists(db.select(Project.id).join(
+        Membership, Membership.organization_id == Project.organization_id).where(
+        Membership.person_id == met.c.person_id, Project.archived_at.is_(None),
+        Project.created_at >= met.c.held_on))
+    query = db.select(met.c.forum_id, func.count(), func.sum(case((followed, 1), else_=0)),
+                      func.sum(case((became, 1), else_=0))).group_by(met.c.forum_id)
+    figures = {fid: (n, int(f or 0), int(b or 0)) for fid, n, f, b in db.session.execute(query)}
+    forums = db.session.scalars(db.select(Forum).where(Forum.id.in_(figures))
+                                .order_by(Forum.held_on.desc(), Forum.id.desc()))
+    return [Outcome(forum, *figures[forum.id]) for forum in forums]

@@ -106,12 +106,12 @@ def list_funders(params: ListParams):
 
 
 def funder_rows(query) -> Iterator[list]:
-    """The CSV rows of a funders list (same select as the page)."""
+    """The export rows of a funders list (same select as the page); dates stay dates."""
     for f in db.session.scalars(query.options(db.selectinload(Funder.contacts))):
         yield [f.id, f.name, f.name_arabic, f.kind.label,
                f.organization.display_name if f.organization else "", f.website,
                "; ".join(p.display_name for p in f.contacts),
-               f.archived_at.date().isoformat() if f.archived_at else ""]
+               f.archived_at.date() if f.archived_at else ""]
 
 
 def funder_choices() -> list[tuple[int, str]]:

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from crm.audit import services as audit_services
 from crm.auth.permissions import can, ensure, require
-from crm.common.csv_export import csv_response
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
+from crm.common.spreadsheet import export_response
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.funding import services
@@ -85,8 +85,8 @@ def list_funders():
 def export_funders():
     header = [_("ID"), _("Name"), _("Name in Arabic"), _("Kind"), _("Organization"),
               _("Website"), _("Contact people"), _("Archived on")]
-    return csv_response("funders.csv", header,
-                        services.funder_rows(services.list_funders(_list_params())))
+    return export_response("funders", _("Funders"), header,
+                           services.funder_rows(services.list_funders(_list_params())))
 
 
 def _offer_organizations(form: FunderForm, funder: Funder | None = None) -> None:

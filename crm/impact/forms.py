@@ -1,4 +1,5 @@
-"""Forms of the impact domain: the indicator catalog, impact notes, figures and verifying."""
+"""Forms of the impact domain: the indicator catalog, impact notes, figures and verifying,
+targets."""
 
 import re
 from datetime import date
@@ -21,8 +22,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.widgets import TextInput
 
-from crm.common.reference import sdg_labels
+from crm.common.reference import Region, sdg_labels
 from crm.impact.models import Visibility
 
 REQUIRED = _l("This field is required.")
@@ -30,6 +32,7 @@ NAME_REQUIRED = _l("An indicator needs a name in each language.")
 VALID_DATE = _l("Give a valid date.")
 # The fields compared with the saved figure when a save is refused as a conflict.
 FIELD_NAMES = ["period_start", "period_end", "value", "note"]
+TARGET_FIELD_NAMES = ["indicator_id", "year", "value", "cohort", "region", "note"]
 
 # Arabic-Indic and Eastern Arabic-Indic digits, as typed on Arabic keyboards.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -70,7 +73,10 @@ def parse_number(text: str, locale: str) -> Decimal:
 
 class FigureField(DecimalField):
     """A decimal typed in the user's language (spaces or commas between thousands, comma or
-    point before the decimals), at most two decimal places; shown back in that language."""
+    point before the decimals), at most two decimal places; shown back in that language.
+    A text box: a browser's number box would refuse "1 234,5"."""
+
+    widget = TextInput(input_type="text")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not (valuelist[0] or "").strip():
@@ -168,4 +174,28 @@ class EditMeasurementForm(_FigureFields):
 class VerifyMeasurementForm(FlaskForm):
     """The verify button: carries the version the officer read."""
 
+    version = HiddenField()
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [("", str(_l("Every region")))] + Region.choices()
+
+
+class TargetForm(FlaskForm):
+    """A target: an indicator's value to reach in a year, for a cohort and a region or all."""
+
+    indicator_id = SelectField(_l("Indicator"), choices=[],
+                               validators=[DataRequired(_l("Choose an indicator."))])
+    year = IntegerField(_l("Year"), default=lambda: date.today().year,
+                        validators=[InputRequired(_l("Give a year.")),
+                                    NumberRange(min=2000, max=2100,
+                                                message=_l("Give a year between 2000 and 2100."))])
+    # a text box: a number input would refuse "1 234,5" in the browser
+    value = FigureField(_l("Target"), validators=[InputRequired(_l("Give the target."))],
+                        widget=TextInput(), render_kw={"inputmode": "decimal",
+                                                       "autocomplete": "off"})
+    cohort = StringField(_l("Cohort"), filters=[_strip], validators=[Length(max=40)],
+                         render_kw={"list": "target-cohorts", "autocomplete": "off"})
+    region = SelectField(_l("Region"), choices=_region_choices, default="")
+    note = StringField(_l("Note"), filters=[_strip], validators=[Length(max=300)])
     version = HiddenField()

@@ -1,4 +1,5 @@
-"""Impact notes (internal or shared), indicators (admin-editable catalog) and measurements."""
+"""Impact notes (internal or shared), indicators (admin-editable catalog), measurements and
+the targets an admin sets."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -15,7 +16,7 @@ from crm.common.enums import LabelledEnum, enum_type
 from crm.common.flags import FlagSet
 from crm.common.mixins import TimestampMixin, VersionedMixin
 from crm.common.money import Centimes
-from crm.common.reference import SDG_NUMBERS
+from crm.common.reference import SDG_NUMBERS, Region
 from crm.extensions import db
 
 
@@ -105,3 +106,31 @@ class Measurement(TimestampMixin, VersionedMixin, db.Model):
     project = relationship("Project")
     reported_by: Mapped[User | None] = relationship(foreign_keys=[reported_by_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+
+
+class ImpactTarget(TimestampMixin, VersionedMixin, db.Model):
+    """What an indicator should reach in a year, for one cohort and one region or for all.
+
+    "" means every cohort and every region, in both columns. The region is kept as the
+    Region's value in a plain string column rather than a nullable enum: NULLs never collide
+    in a unique constraint (on SQLite as on PostgreSQL), so with NULL for "every region" the
+    database could hold two general targets for the same indicator and year. With "" it
+    cannot, whatever reaches the table."""
+
+    __tablename__ = "impact_targets"
+    __table_args__ = (UniqueConstraint("indicator_id", "year", "cohort", "region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    value: Mapped[Decimal] = mapped_column(Centimes())
+    cohort: Mapped[str] = mapped_column(String(40), default="")
+    region: Mapped[str] = mapped_column(String(40), default="")  # a Region value, or ""
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    indicator: Mapped[Indicator] = relationship()
+
+    @property
+    def region_enum(self) -> Region | None:
+        """The region as the enum; None for a target over every region."""
+        return Region(self.region) if self.region else None

@@ -1,4 +1,5 @@
-"""Screens of the impact domain: indicator catalog, notes, recording and verifying figures."""
+"""Screens of the impact domain: indicator catalog, targets, notes, recording and verifying
+figures."""
 
 from datetime import date
 
@@ -8,21 +9,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import ensure, require
-from crm.common.forms import conflict_rows
+from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.records import ConflictError
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
-from crm.impact import services
+from crm.impact import services, targets
 from crm.impact.forms import (
     FIELD_NAMES,
+    TARGET_FIELD_NAMES,
     EditMeasurementForm,
     IndicatorForm,
     MeasurementForm,
     NewIndicatorForm,
     NoteForm,
+    TargetForm,
     VerifyMeasurementForm,
 )
-from crm.impact.models import Indicator, Measurement, Visibility
+from crm.impact.models import ImpactTarget, Indicator, Measurement, Visibility
 from crm.organizations import services as organization_services
 from crm.organizations.models import Organization
 from crm.projects import services as project_services
@@ -112,6 +115,92 @@ def edit_indicator(indicator_id: int):
             flash(_("The indicator %(name)s was saved.", name=indicator.name), "success")
             return redirect(url_for("impact.list_indicators"))
     return render_template("impact/edit_indicator.html", form=form, indicator=indicator)
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+def _target_or_404(target_id: int) -> ImpactTarget:
+    target = targets.get_target(target_id)
+    if target is None:
+        abort(404)
+    return target
+
+
+def _target_indicator_choices(target: ImpactTarget | None) -> list[tuple[str, str]]:
+    """Indicators in use, and the target's own indicator even if it no longer is."""
+    indicators = services.list_indicators(active_only=False)
+    return _indicator_choices([i for i in indicators if i.active or (
+        target is not None and i.id == target.indicator_id)])
+
+
+def _target_data(form: TargetForm) -> dict:
+    return {"indicator_id": form.indicator_id.data, "year": form.year.data,
+            "value": form.value.data, "cohort": form.cohort.data or "",
+            "region": form.region.data or None, "note": form.note.data or ""}
+
+
+def _render_target_form(form: TargetForm, target: ImpactTarget | None, conflict=None):
+    return render_template("impact/edit_target.html", form=form, target=target,
+                           conflict=conflict, cohorts=project_services.list_cohorts())
+
+
+@bp.get("/impact/targets")
+@require("indicators.manage")
+def list_targets():
+    return render_template("impact/list_targets.html", targets=targets.list_targets())
+
+
+@bp.route("/impact/targets/new", methods=["GET", "POST"])
+@require("indicators.manage")
+def create_target():
+    form = TargetForm()
+    form.indicator_id.choices = _target_indicator_choices(None)
+    if form.validate_on_submit():
+        try:
+            targets.save_target(actor(), None, **_target_data(form))
+        except ServiceError as error:
+            report_service_error(form, error)
+        else:
+            flash(_("The target was saved."), "success")
+            return redirect(url_for("impact.list_targets"))
+    return _render_target_form(form, None)
+
+
+@bp.route("/impact/targets/<int:target_id>/edit", methods=["GET", "POST"])
+@require("indicators.manage")
+def edit_target(target_id: int):
+    target = _target_or_404(target_id)
+    form = TargetForm(obj=target, indicator_id=str(target.indicator_id))
+    form.indicator_id.choices = _target_indicator_choices(target)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            targets.save_target(actor(), target, expected_version=form.version.data or None,
+                                **_target_data(form))
+        except ConflictError as error:
+            conflict = conflict_rows(form, error.record, TARGET_FIELD_NAMES)
+            form.version.data = error.record.version
+        except ServiceError as error:
+            report_service_error(form, error)
+        else:
+            flash(_("The target was saved."), "success")
+            return redirect(url_for("impact.list_targets"))
+    return _render_target_form(form, target, conflict)
+
+
+@bp.post("/impact/targets/<int:target_id>/delete")
+@require("indicators.manage")
+def delete_target(target_id: int):
+    target = _target_or_404(target_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        targets.delete_target(actor(), target)
+    except ServiceError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(_("The target was deleted."), "success")
+    return redirect(url_for("impact.list_targets"))
 
 
 # -- notes -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import require
-from crm.common.csv_export import csv_response
+from crm.common.spreadsheet import export_response
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followups
@@ -221,7 +221,7 @@ def export_rejected(forum_id: int, job_id: int):
     job = _job_or_404(_forum_or_404(forum_id), job_id)
     header = [_("Line"), _("Reasons"), *job.headers]
     rows = ([line, reasons, *cells] for line, reasons, cells in services.rejected_rows(job))
-    return csv_response(f"import-{job.id}-not-imported.csv", header, rows)
+    return export_response(f"import-{job.id}-not-imported", _("Lines not imported"), header, rows)
 
 
 @bp.post("/<int:job_id>/followups")

@@ -196,7 +196,7 @@ def remove_member(actor, membership: Membership) -> None:
 
 
 def organization_rows(query):
-    """Rows of the CSV export, in the order of the list."""
+    """Rows of the CSV and Excel exports, in the order of the list; numbers stay numbers."""
     for org in db.session.scalars(query):
         yield [org.id, org.name, org.name_arabic, org.kind.label,
                org.region.label if org.region else "", org.city, org.legal_identifier,

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from crm.audit import services as audit_services
 from crm.auth.permissions import ensure, require
-from crm.common.csv_export import csv_response
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
+from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
@@ -81,7 +81,7 @@ def export_organizations():
     header = [_("ID"), _("Name"), _("Name in Arabic"), _("Kind"), _("Region"), _("City"),
               _("Legal identifier"), _("Founding year"), _("Website"), _("Tags")]
     rows = services.organization_rows(services.list_organizations(params))
-    return csv_response("organizations.csv", header, rows)
+    return export_response("organizations", _("Organizations"), header, rows)
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from crm.audit import services as audit_services
 from crm.auth.permissions import ensure, require
-from crm.common.csv_export import csv_response
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region
+from crm.common.spreadsheet import export_response
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
@@ -84,7 +84,7 @@ def export_people():
     header = [_("ID"), _("First name"), _("Last name"), _("Name in Arabic"), _("Email"),
               _("Phone"), _("Gender"), _("City"), _("Region"), _("Organizations")]
     rows = services.person_rows(services.list_people(params))
-    return csv_response("people.csv", header, rows)
+    return export_response("people", _("People"), header, rows)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

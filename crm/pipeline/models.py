@@ -49,6 +49,9 @@ class StageTransition(db.Model):
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # When the project moved on from this stage (None while it is still there): set by the
+    # next move, so time spent in a stage is read without pairing transitions at query time.
+    left_at: Mapped[datetime | None]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
 

@@ -68,6 +68,7 @@ def move_project(actor, project, to_stage: Stage, note: str = "", at: datetime |
         raise ServiceError(_l("Give the reason why the project leaves the pipeline."),
                            field="note")
     at = at or utcnow()
+    _close_current_stay(project, at)
     transition = StageTransition(project=project, from_stage_id=project.stage_id,
                                  to_stage=to_stage, at=at, by_id=actor.id if actor else None,
                                  note=note)
@@ -78,6 +79,16 @@ def move_project(actor, project, to_stage: Stage, note: str = "", at: datetime |
     project.stage_entered_at = at
     commit_or_conflict(project)
     return transition
+
+
+def _close_current_stay(project, at: datetime) -> None:
+    """The transition into the stage the project leaves now records when it left."""
+    current = db.session.scalars(
+        db.select(StageTransition).where(StageTransition.project_id == project.id,
+                                         StageTransition.left_at.is_(None))
+        .order_by(StageTransition.at.desc(), StageTransition.id.desc()).limit(1)).first()
+    if current is not None:
+        current.left_at = at
 
 
 @dataclass

@@ -139,10 +139,11 @@ def list_projects(params: ListParams):
 
 
 def project_rows(query):
+    """Rows of the CSV and Excel exports; the date in the stage stays a date."""
     for p in db.session.scalars(query):
         yield [p.id, p.name, p.name_arabic, p.organization.display_name, p.stage.name,
                p.officer.display_name if p.officer else "", p.cohort,
-               p.stage_entered_at.date().isoformat(), tags.tag_names(p.tags)]
+               p.stage_entered_at.date(), tags.tag_names(p.tags)]
 
 
 def list_cohorts() -> list[str]:

@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from crm.audit import services as audit_services
 from crm.auth.permissions import can, ensure, require
-from crm.common.csv_export import csv_response
 from crm.common.forms import conflict_rows
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
+from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
@@ -80,8 +80,8 @@ def export_projects():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
     header = [_("ID"), _("Name"), _("Name in Arabic"), _("Organization"), _("Stage"),
               _("Program officer"), _("Cohort"), _("In this stage since"), _("Tags")]
-    return csv_response("projects.csv", header,
-                        services.project_rows(services.list_projects(params)))
+    return export_response("projects", _("Projects"), header,
+                           services.project_rows(services.list_projects(params)))
 
 
 def _move_form(project: Project, formdata=None) -> MoveProjectForm:

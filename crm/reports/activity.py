@@ -11,7 +11,6 @@ from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.followups.models import FollowUp, FollowUpStatus
 from crm.forums import services as forums
-from crm.forums.models import Forum
 from crm.pipeline.models import Stage
 from crm.projects.models import Project
 from crm.reports.filters import ReportFilters, project_conditions
@@ -55,16 +54,9 @@ def officer_workload(filters: ReportFilters, today: date | None = None) -> Repor
 
 
 def forum_outcomes(filters: ReportFilters) -> ReportTable:
-    """One line per edition held in the period (a handful: one query each)."""
-    query = db.select(Forum).where(*filters.within_dates(Forum.held_on)).order_by(
-        Forum.held_on.desc())
-    rows = []
-    for forum in db.session.scalars(query):
-        figures = forums.forum_figures(forum)
-        rows.append([forum.name, forum.held_on, figures.people, figures.followed_up_in_window,
-                     figures.became_projects,
-                     round(100.0 * figures.followed_up_in_window / figures.people, 1)
-                     if figures.people else None])
+    rows = [[o.forum.name, o.forum.held_on, o.people, o.followed_up_in_window, o.became_projects,
+             round(100.0 * o.followed_up_in_window / o.people, 1) if o.people else None]
+            for o in forums.outcomes(filters.start, filters.end)]
     return ReportTable(
         columns=[Column("forum", _("Forum")), Column("held_on", _("Held on"), "date"),
                  Column("people", _("People met"), "int"),

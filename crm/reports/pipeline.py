@@ -6,13 +6,12 @@ from itertools import pairwise
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func
-from sqlalchemy.orm import aliased
 
 from crm.extensions import db
 from crm.pipeline.models import Stage, StageTransition
 from crm.projects.models import Project
 from crm.reports.filters import ReportFilters, project_conditions, scoped_project_ids
-from crm.reports.stats import MEDIAN, P75, days_between, percentiles
+from crm.reports.stats import MEDIAN, P75, percentiles, whole_days
 from crm.reports.tables import Chart, Column, ReportTable
 
 
@@ -46,25 +45,31 @@ def funnel(filters: ReportFilters) -> ReportTable:
         notes=[_("Where the projects stand today; the period does not apply.")])
 
 
+def _first_entry_per_stage(filters: ReportFilters, stages: list[Stage]):
+    """One row per project: when it first entered each of the stages (one pass over the
+    transitions, grouped by project)."""
+    columns = [func.min(case((StageTransition.to_stage_id == stage.id, StageTransition.at)))
+               .label(f"s{stage.id}") for stage in stages]
+    return (db.select(StageTransition.project_id, *columns)
+            .where(StageTransition.project_id.in_(scoped_project_ids(filters)))
+            .group_by(StageTransition.project_id).subquery())
+
+
 def conversion(filters: ReportFilters) -> ReportTable:
-    """Of the projects that entered a stage during the period, how many went on to the next
-    stage of the path (then or later)."""
+    """Of the projects that first entered a stage during the period, how many went on to the
+    next stage of the path (then or later)."""
     path = main_path()
-    following = {a.id: b.id for a, b in pairwise(path)}
-    entered, later = aliased(StageTransition), aliased(StageTransition)
-    next_stage = case(following, value=entered.to_stage_id, else_=None)
-    query = (db.select(entered.to_stage_id, func.count(entered.project_id.distinct()),
-                       func.count(later.project_id.distinct()))
-             .outerjoin(later, and_(later.project_id == entered.project_id,
-                                    later.to_stage_id == next_stage, later.at >= entered.at))
-             .where(entered.to_stage_id.in_(following),
-                    entered.project_id.in_(scoped_project_ids(filters)),
-                    *filters.within(entered.at))
-             .group_by(entered.to_stage_id))
-    counts = {stage_id: (n, went) for stage_id, n, went in db.session.execute(query)}
-    rows = []
+    firsts = _first_entry_per_stage(filters, path)
+    sums = []
     for stage, after in pairwise(path):
-        n, went = counts.get(stage.id, (0, 0))
+        entered = and_(firsts.c[f"s{stage.id}"].is_not(None),
+                       *filters.within(firsts.c[f"s{stage.id}"]))
+        went_on = and_(entered, firsts.c[f"s{after.id}"] >= firsts.c[f"s{stage.id}"])
+        sums += [func.sum(case((entered, 1), else_=0)), func.sum(case((went_on, 1), else_=0))]
+    counts = [int(v or 0) for v in db.session.execute(db.select(*sums)).one()] if sums else []
+    rows = []
+    for index, (stage, after) in enumerate(pairwise(path)):
+        n, went = counts[2 * index], counts[2 * index + 1]
         rows.append([_("%(from)s → %(to)s", **{"from": stage.name, "to": after.name}), n, went,
                      _share(went, n)])
     return ReportTable(
@@ -76,22 +81,19 @@ def conversion(filters: ReportFilters) -> ReportTable:
         chart=Chart("bar", [r[0] for r in rows], [{"label": _("Conversion (%)"),
                                                    "values": [r[3] for r in rows]}],
                     _("Conversion from each stage to the next; the numbers are in the table.")),
-        notes=[_("Counts the projects that entered a stage during the period, and among them "
-                 "those that reached the next stage afterwards.")])
+        notes=[_("Counts the projects that first entered a stage during the period, and among "
+                 "them those that reached the next stage afterwards.")])
 
 
 def _stays(filters: ReportFilters):
-    """Every completed stay in a stage: (cohort, stage, value = days), started in the period."""
-    following_at = func.lead(StageTransition.at).over(
-        partition_by=StageTransition.project_id,
-        order_by=(StageTransition.at, StageTransition.id))
-    moves = (db.select(StageTransition.project_id, StageTransition.to_stage_id,
-                       StageTransition.at, following_at.label("left_at"))
-             .where(StageTransition.project_id.in_(scoped_project_ids(filters))).subquery())
-    return (db.select(Project.cohort.label("cohort"), moves.c.to_stage_id.label("stage_id"),
-                      days_between(moves.c.left_at, moves.c.at).label("value"))
-            .join(Project, Project.id == moves.c.project_id)
-            .where(moves.c.left_at.is_not(None), *filters.within(moves.c.at)).subquery())
+    """Every completed stay in a stage: (cohort, stage, value = whole days), started in the
+    period."""
+    moves = StageTransition
+    return (db.select(Project.cohort.label("cohort"), moves.to_stage_id.label("stage_id"),
+                      whole_days(moves.left_at, moves.at).label("value"))
+            .join(Project, Project.id == moves.project_id)
+            .where(moves.left_at.is_not(None), *project_conditions(filters),
+                   *filters.within(moves.at)).subquery())
 
 
 def time_in_stage(filters: ReportFilters) -> ReportTable:
@@ -118,8 +120,8 @@ def time_in_stage(filters: ReportFilters) -> ReportTable:
         chart=Chart("bar", [s.name for s in stages], series,
                     _("Median days spent in each stage, per cohort; the numbers are in the "
                       "table.")),
-        notes=[_("A stay counts once the project has left the stage; stays that began during "
-                 "the period.")])
+        notes=[_("Whole days; a stay counts once the project has left the stage; stays that "
+                 "began during the period.")])
 
 
 def _first_entries(filters: ReportFilters, from_id: int, to_id: int):
@@ -134,7 +136,7 @@ def _first_entries(filters: ReportFilters, from_id: int, to_id: int):
                     StageTransition.to_stage_id.in_((from_id, to_id)))
              .group_by(StageTransition.project_id).subquery())
     return (db.select(Project.cohort.label("cohort"),
-                      days_between(first.c.to_at, first.c.from_at).label("value"))
+                      whole_days(first.c.to_at, first.c.from_at).label("value"))
             .join(Project, Project.id == first.c.project_id)
             .where(first.c.from_at.is_not(None), first.c.to_at >= first.c.from_at,
                    *filters.within(first.c.to_at)).subquery())

@@ -1,56 +1,54 @@
-"""Durations and percentiles computed by the database, the same way on SQLite and PostgreSQL."""
+"""Durations in whole days and their percentiles, the same way on SQLite and PostgreSQL.
+
+The database groups the durations into a histogram (how many stays lasted 0, 1, 2… days, per
+group); the quantiles are read from it here, interpolated between the closest ranks like
+PostgreSQL's PERCENTILE_CONT. Only a few thousand rows leave the database at any scale."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from fractions import Fraction
+from itertools import accumulate
 
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, cast, func
 
 from crm.extensions import db
 
 MEDIAN, P75 = Fraction(1, 2), Fraction(3, 4)
 
 
-def days_between(later, earlier):
-    """SQL expression: the days (with fractions) from `earlier` to `later`."""
+def whole_days(later, earlier):
+    """SQL expression: the whole days elapsed from `earlier` to `later` (rounded down)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier) / 86400.0
-    return func.julianday(later) - func.julianday(earlier)
-
-
-def _position(count, p: Fraction):
-    """1-based rank of the lower neighbour of the p-quantile: floor((n - 1) * p) + 1, in
-    integer arithmetic (integer division truncates on both engines)."""
-    return (count - 1) * p.numerator // p.denominator + 1
+        return cast(func.floor(func.extract("epoch", later - earlier) / 86400), Integer)
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
 def percentiles(values, keys: list[str], ps=(MEDIAN, P75)) -> dict[tuple, dict]:
-    """For a subquery with the columns `keys` and `value`: {key values: {"count": n, p: x}},
-    x interpolated linearly between the closest ranks (PERCENTILE_CONT). Only the few rows
-    around each quantile leave the database."""
-    partition = [values.c[k] for k in keys]
-    ranked = db.select(*partition, values.c.value,
-                       func.row_number().over(partition_by=partition,
-                                              order_by=values.c.value).label("rn"),
-                       func.count().over(partition_by=partition).label("n")).subquery()
-    near = [ranked.c.rn.between(_position(ranked.c.n, p), _position(ranked.c.n, p) + 1)
-            for p in ps]
-    rows = db.session.execute(db.select(ranked).where(or_(*near)))
-    ranks: dict[tuple, dict] = defaultdict(dict)
-    counts: dict[tuple, int] = {}
-    for row in rows:
-        key = tuple(row[:len(keys)])
-        ranks[key][row.rn] = float(row.value)
-        counts[key] = row.n
-    return {key: {"count": counts[key], **{p: _interpolate(ranks[key], counts[key], p)
-                                           for p in ps}} for key in ranks}
+    """For a subquery with the columns `keys` and an integer `value`:
+    {key values: {"count": n, p: quantile, ...}}."""
+    group = [values.c[k] for k in keys]
+    query = (db.select(*group, values.c.value, func.count())
+             .group_by(*group, values.c.value).order_by(*group, values.c.value))
+    histograms: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for *key, value, count in db.session.execute(query):
+        histograms[tuple(key)].append((value, count))
+    return {key: _quantiles(histogram, ps) for key, histogram in histograms.items()}
 
 
-def _interpolate(by_rank: dict[int, float], n: int, p: Fraction) -> float:
-    h = (n - 1) * p
-    lower = int(h)
-    value = by_rank[lower + 1]
-    if h == lower:
-        return value
-    return value + (by_rank[lower + 2] - value) * float(h - lower)
+def _quantiles(histogram: list[tuple[int, int]], ps) -> dict:
+    values = [value for value, _count in histogram]
+    ends = list(accumulate(count for _value, count in histogram))  # last rank of each value
+
+    def at(rank: int) -> int:  # the value at a 1-based rank of the sorted durations
+        return values[bisect_left(ends, rank)]
+
+    n = ends[-1]
+    figures: dict = {"count": n}
+    for p in ps:
+        h = (n - 1) * p
+        lower = int(h)
+        low = at(lower + 1)
+        figures[p] = float(low) if h == lower else low + (at(lower + 2) - low) * float(h - lower)
+    return figures

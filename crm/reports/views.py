@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 from crm.auth.permissions import require
@@ -24,9 +24,10 @@ def report_cell(value, kind: str) -> str:
         return "—"
     if kind == "int":
         return format_decimal(value)
-    if kind in ("number", "days", "percent"):
-        text = format_decimal(value, "#,##0.#")
-        return f"{text} %" if kind == "percent" else text
+    if kind == "percent":
+        return format_percent(value / 100, "#,##0.#%")
+    if kind in ("number", "days"):
+        return format_decimal(value, "#,##0.#")
     if kind == "money":
         return format_mad(value)
     if isinstance(value, date | datetime):

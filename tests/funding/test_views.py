@@ -36,6 +36,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
 
 D = Decimal
 # 0.10 + 0.20 is not 0.30 in floating point: the pages must show the exact sum.
@@ -136,6 +137,28 @@ def test_the_csv_export_follows_the_filters_with_translated_headers(client, logi
     assert len(rows) == 2
     assert rows[1][1] == "'=Bank Al-Amal"  # no formula injection
     assert rows[1][5:7] == ["alamal.ma", "Omar Tazi"]
+
+
+def test_the_excel_export_of_archived_funders_has_real_dates(client, login_as):
+    login_as(Role.MANAGER)
+    old = make_funder(name="Ancien Fonds", name_arabic="الصندوق القديم")
+    services.archive_funder(None, old)
+    make_funder(name="Programme INDH", kind="public-program")
+    page = client.get("/funders?archived=1").get_data(as_text=True)
+    assert "/funders/export?archived=1&amp;format=xlsx" in page and "Export to Excel" in page
+    sheet = xlsx_sheet(client.get("/funders/export?archived=1&format=xlsx"))
+    assert sheet_as_csv(sheet) == csv_rows(client.get("/funders/export?archived=1"))
+    assert sheet.max_row == 2 and sheet["C2"].value == "الصندوق القديم"
+    archived = column(sheet, "Archived on")[0]
+    assert archived.is_date and archived.number_format == "yyyy-mm-dd"
+    assert archived.value.date() == old.archived_at.date()
+
+
+def test_innovators_get_404_on_both_funder_exports(client, login_as):
+    login_as(Role.INNOVATOR)
+    make_funder(name="Bank Al-Amal")
+    assert client.get("/funders/export").status_code == 404
+    assert client.get("/funders/export?format=xlsx").status_code == 404
 
 
 # --- funders: create, edit, archive, contacts -------------------------------------------------

@@ -20,6 +20,7 @@ from crm.imports.models import ImportJob, ImportRow, ImportStatus
 from crm.organizations.models import Membership, Organization
 from crm.people.models import Person
 from tests.factories import make_person, make_user
+from tests.spreadsheets import csv_rows, sheet_as_csv, xlsx_sheet
 
 SHARED_FILE = (Path(__file__).resolve().parents[3] / "shared" / "data"
                / "wexchange2024_attendees.csv")
@@ -194,6 +195,23 @@ def test_the_lines_not_imported_download_as_csv_with_formulas_neutralized(
     assert by_line["212"][1] == "empty line"
     assert by_line["214"][2] == "'=HYPERLINK(\"http://x\")"
     assert by_line["214"][3] == "<script>alert(1)</script>"
+
+
+def test_the_lines_not_imported_download_as_excel_too(client, login_as, forum, shared_bytes):
+    login_as(Role.OFFICER, language="ar")
+    job_id = import_file(client, forum, shared_bytes)
+    report = _text(client.get(f"/forums/{forum.id}/imports/{job_id}"))
+    assert f"/imports/{job_id}/rejected.csv?format=xlsx" in report
+    url = f"/forums/{forum.id}/imports/{job_id}/rejected.csv"
+    response = client.get(f"{url}?format=xlsx")
+    assert f"import-{job_id}-not-imported.xlsx" in response.headers["Content-Disposition"]
+    sheet = xlsx_sheet(response)
+    assert sheet_as_csv(sheet) == csv_rows(client.get(url))
+    assert sheet.title == "الأسطر غير المستوردة" and sheet.sheet_view.rightToLeft is True
+    assert [cell.value for cell in sheet["A"][1:]] == [105, 212, 214]
+    assert sheet["A2"].data_type == "n"
+    formula = sheet["C4"]
+    assert (formula.data_type, formula.value) == ("s", "=HYPERLINK(\"http://x\")")
 
 
 def test_a_second_import_of_the_same_file_creates_nothing(client, login_as, db, forum,
@@ -516,6 +534,7 @@ def _endpoints(forum_id: int, job_id: int) -> list[tuple[str, str]]:
             ("get", f"{base}/{job_id}/columns"), ("post", f"{base}/{job_id}/columns"),
             ("get", f"{base}/{job_id}/progress"), ("post", f"{base}/{job_id}/matches"),
             ("post", f"{base}/{job_id}/run"), ("get", f"{base}/{job_id}/rejected.csv"),
+            ("get", f"{base}/{job_id}/rejected.csv?format=xlsx"),
             ("post", f"{base}/{job_id}/followups")]
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
 
 VALID = {"name": "Association Nour", "name_arabic": "جمعية نور", "kind": "association",
          "legal_identifier": "RC-2020-77", "founding_year": "2015", "region": "souss-massa",
@@ -147,7 +148,36 @@ def test_the_export_is_the_filtered_list_with_formulas_neutralized(client, login
     assert rows[1][3] == "Cooperative" and rows[1][5] == "Fès" and rows[1][-1] == "Forum"
 
 
-@pytest.mark.parametrize("path", ["/organizations", "/organizations/export", "/organizations/{id}"])
+def test_the_excel_export_is_the_filtered_list_with_typed_cells(client, login_as):
+    login_as(Role.MANAGER)
+    make_organization(name="=1+1", name_arabic="تعاونية الأمل", founding_year=2015,
+                      kind=OrganizationKind.COOPERATIVE, region=Region.SOUSS_MASSA)
+    make_organization(name="Coopérative Argan", kind=OrganizationKind.COOPERATIVE)
+    make_organization(name="Amicale Atlas", kind=OrganizationKind.AMICALE)
+    page = client.get("/organizations?kind=cooperative&sort=-name").get_data(as_text=True)
+    assert "Export to Excel" in page
+    assert "/organizations/export?kind=cooperative&amp;sort=-name&amp;format=xlsx" in page
+    sheet = xlsx_sheet(client.get("/organizations/export?kind=cooperative&format=xlsx"))
+    assert sheet_as_csv(sheet) == csv_rows(client.get("/organizations/export?kind=cooperative"))
+    assert sheet.max_row == 3 and not sheet.sheet_view.rightToLeft
+    formula, arabic, year = sheet["B2"], sheet["C2"], column(sheet, "Founding year")[0]
+    assert (formula.data_type, formula.value) == ("s", "=1+1")  # text, never a formula
+    assert arabic.value == "تعاونية الأمل"
+    assert (year.data_type, year.value) == ("n", 2015)
+    assert column(sheet, "Founding year")[1].value is None
+    assert all(cell.data_type == "n" for cell in column(sheet, "ID"))
+
+
+def test_an_arabic_user_gets_the_excel_export_right_to_left(client, login_as):
+    login_as(Role.OFFICER, language="ar")
+    make_organization(name="Association Nour", name_arabic="جمعية النور")
+    sheet = xlsx_sheet(client.get("/organizations/export?format=xlsx"))
+    assert sheet.sheet_view.rightToLeft is True
+    assert sheet["B1"].value == "الاسم" and sheet["C2"].value == "جمعية النور"
+
+
+@pytest.mark.parametrize("path", ["/organizations", "/organizations/export",
+                                  "/organizations/export?format=xlsx", "/organizations/{id}"])
 def test_innovators_see_no_organization(client, login_as, path):
     login_as(Role.INNOVATOR)
     organization = make_organization()

@@ -24,6 +24,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.spreadsheets import csv_rows, sheet_as_csv, xlsx_sheet
 
 VALID = {"first_name": "Salma", "last_name": "Idrissi", "name_arabic": "سلمى الإدريسي",
          "email": "Salma.Idrissi@Example.ma", "phone": "0661-234567", "gender": "woman",
@@ -150,7 +151,26 @@ def test_the_export_is_the_filtered_list_with_formulas_neutralized(client, login
     assert rows[1][-1] == "Association Nour"
 
 
-@pytest.mark.parametrize("path", ["/people", "/people/export", "/people/{id}"])
+def test_the_excel_export_is_the_filtered_list_in_the_users_direction(client, login_as):
+    login_as(Role.MANAGER, language="ar")
+    person = make_person(first_name="=cmd|' /C calc'!A0", last_name="Idrissi",
+                         name_arabic="سلمى الإدريسي", phone="0661234567",
+                         region=Region.SOUSS_MASSA)
+    make_membership(make_organization(name="Association Nour"), person)
+    make_person(first_name="Karim", last_name="Tazi", region=Region.ORIENTAL)
+    page = client.get("/people?region=souss-massa").get_data(as_text=True)
+    assert "/people/export?region=souss-massa&amp;format=xlsx" in page
+    sheet = xlsx_sheet(client.get("/people/export?region=souss-massa&format=xlsx"))
+    assert sheet_as_csv(sheet) == csv_rows(client.get("/people/export?region=souss-massa"))
+    assert sheet.max_row == 2 and sheet.sheet_view.rightToLeft is True
+    assert (sheet["A2"].data_type, sheet["A2"].value) == ("n", person.id)
+    assert (sheet["B2"].data_type, sheet["B2"].value) == ("s", "=cmd|' /C calc'!A0")
+    assert sheet["D2"].value == "سلمى الإدريسي"
+    assert (sheet["F2"].data_type, sheet["F2"].value) == ("s", "+212661234567")
+
+
+@pytest.mark.parametrize("path", ["/people", "/people/export", "/people/export?format=xlsx",
+                                  "/people/{id}"])
 def test_innovators_see_no_person(client, login_as, path):
     login_as(Role.INNOVATOR)
     person = make_person()

@@ -17,6 +17,7 @@ from crm.followups.models import FollowUp
 from crm.forums.models import ForumSession
 from crm.funding import services as funding
 from crm.impact import services as impact
+from crm.impact import targets as impact_targets
 from crm.imports.models import ImportJob
 from crm.invitations import services as invitations
 from crm.organizations.models import Membership
@@ -53,6 +54,8 @@ def _extra_objects(world) -> dict:
     campaign = funding.create_campaign(officer, opportunity, goal="100",
                                        starts_on=date(2024, 1, 1), ends_on=date(2024, 3, 1))
     measurement = impact.measurements_of(world.b.project.id)[0]
+    target = impact_targets.save_target(officer, None, indicator_id=measurement.indicator_id,
+                                        year=2024, value="10")
     membership = _db.session.scalar(_db.select(Membership).where(
         Membership.person_id == world.b.person.id))
     followup = _db.session.scalar(_db.select(FollowUp).where(
@@ -62,8 +65,10 @@ def _extra_objects(world) -> dict:
            "funder_id": funder.id, "opportunity_id": opportunity.id,
            "campaign_id": campaign.id, "measurement_id": measurement.id,
            "membership_id": membership.id, "followup_id": followup.id,
-           "indicator_id": measurement.indicator_id, "stage_code": "incubated",
-           "user_id": world.b.user.id, "filename": "css/app.css", "token": "x"}
+           "indicator_id": measurement.indicator_id, "target_id": target.id,
+           "stage_code": "incubated",
+           "user_id": world.b.user.id, "filename": "css/app.css", "token": "x",
+           "slug": "funnel", "fmt": "csv"}
     ids |= _privacy_objects(world)
     return ids
 

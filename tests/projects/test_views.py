@@ -24,6 +24,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
 
 
 def _text(response) -> str:
@@ -172,10 +173,32 @@ def test_the_csv_export_follows_the_filters_with_translated_headers(client, logi
     assert officer.display_name in body
 
 
+def test_the_excel_export_follows_the_filters_with_date_cells(client, login_as, db):
+    officer = login_as(Role.OFFICER, language="fr")
+    org = make_organization(name="=Formule")
+    alpha = make_project(name="Alpha", name_arabic="ألفا", organization=org, officer=officer,
+                         cohort="2024", tag_names=["rural"])
+    make_project(name="Bravo", cohort="2023")
+    _set_stage_entered(db, alpha, 12)
+    page = _text(client.get("/projects?cohort=2024"))
+    assert "/projects/export?cohort=2024&amp;format=xlsx" in page
+    sheet = xlsx_sheet(client.get("/projects/export?cohort=2024&format=xlsx"))
+    assert sheet_as_csv(sheet) == csv_rows(client.get("/projects/export?cohort=2024"))
+    assert [cell.value for cell in sheet[1]][:2] == ["ID", "Nom"]
+    assert sheet.max_row == 2 and not sheet.sheet_view.rightToLeft
+    assert (sheet["A2"].data_type, sheet["A2"].value) == ("n", alpha.id)
+    assert sheet["C2"].value == "ألفا"
+    assert (sheet["D2"].data_type, sheet["D2"].value) == ("s", "=Formule")
+    since = column(sheet, "À cette étape depuis")[0]
+    assert since.is_date and since.number_format == "yyyy-mm-dd"
+    assert since.value.date() == (utcnow() - timedelta(days=12)).date()
+
+
 def test_innovators_see_no_project_screen(client, login_as):
     login_as(Role.INNOVATOR)
     project = make_project()
-    for path in ("/projects", "/projects/export", f"/projects/{project.id}",
+    for path in ("/projects", "/projects/export", "/projects/export?format=xlsx",
+                 f"/projects/{project.id}",
                  f"/projects/{project.id}/edit"):
         assert client.get(path).status_code == 404, path
 

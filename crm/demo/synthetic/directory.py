@@ -47,10 +47,11 @@ def write_users(world: World) -> None:
                      "session_epoch": 0, "created_at": at, "updated_at": at})
     world.writer.write_all(User.__table__, rows, "users", len(rows))
     world.officers = [row["id"] for row in rows[:count]]
-    world.manager_id = rows[-1]["id"]
 
 
-def _organization_name(world: World, kind, city: tuple[str, str], used: set) -> tuple[str, str]:
+def _organization_name(world: World, kind, city: tuple[str, str],
+                       used: set) -> tuple[str, str, str]:
+    """French and Arabic names, and a web address, of a new organization."""
     rng = world.rng
     _weight, prefix, prefix_ar = names.KINDS[kind]
     for _attempt in range(6):
@@ -62,7 +63,8 @@ def _organization_name(world: World, kind, city: tuple[str, str], used: set) -> 
     else:
         name = f"{name} {len(used)}"
     used.add(name)
-    return name, f"{prefix_ar} {word_ar} {purpose_ar} - {city[1]}"
+    slug = "-".join(to_latin(f"{word} {city[0]}").replace("'", "").split())
+    return name, f"{prefix_ar} {word_ar} {purpose_ar} - {city[1]}", f"https://{slug}.example.org"
 
 
 def plan_organizations(world: World) -> None:
@@ -78,17 +80,16 @@ def plan_organizations(world: World) -> None:
         kind = rng.choices(kinds, kind_weights)[0]
         region = rng.choices(regions, region_weights)[0]
         city = rng.choice(names.CITIES[region][1])
-        name, arabic = _organization_name(world, kind, city, used)
+        name, arabic, website = _organization_name(world, kind, city, used)
         themes = world.themes()
         theme_bits, sdg_bits = world.masks(themes)
         at = world.moment(FIRST_DAY)
-        slug = "-".join(to_latin(name).split()[1:3]).replace("'", "")
         world.organizations.append({
             "id": first + index, "name": name, "name_arabic": arabic, "kind": kind.value,
             "legal_identifier": str(rng.randrange(10**14, 10**15)) if kind in ICE_KINDS else "",
             "founding_year": rng.randint(1985, 2024), "region": region.value, "city": city[0],
-            "address": "", "website": f"https://{slug}.example.org" if rng.random() < 0.25
-            else "", "description": "", "themes": theme_bits, "sdgs": sdg_bits,
+            "address": "", "website": website if rng.random() < 0.25 else "",
+            "description": "", "themes": theme_bits, "sdgs": sdg_bits,
             "created_at": at, "updated_at": at, "version": 1, "_themes": themes,
             "_city_ar": city[1]})
 
@@ -221,6 +222,6 @@ def write_search_tokens(world: World, project_rows: list[dict]) -> None:
     """Search keys of every synthetic person, organization and project, as the services
     compute them (crm.search.index_record), written in bulk."""
     # Nothing refers to a token's id: the database numbers them.
-    estimate = 19 * len(world.people) + 14 * len(world.organizations) + 9 * len(project_rows)
+    estimate = 18 * len(world.people) + 12 * len(world.organizations) + 8 * len(project_rows)
     world.writer.write_all(SearchToken.__table__, _token_rows(world, project_rows),
                            "search_tokens", estimate)

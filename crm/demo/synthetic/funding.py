@@ -51,7 +51,7 @@ CAMPAIGN_DECLINED = "Objectif de collecte non atteint."
 
 
 def write_funders(world: World) -> dict[FunderKind, list[int]]:
-    """Funders of every kind (about 80 at scale 1) and their contact people."""
+    """Funders (about 80 at scale 1, at least one of each kind) and their contact people."""
     rng = world.rng
     count = max(len(FUNDERS), round(80 * world.scale))
     first = world.writer.reserve(Funder.__table__, count)
@@ -95,8 +95,7 @@ def _opportunity(world: World, plan: ProjectPlan, funders: dict, opportunity_id:
     rng = world.rng
     instrument = rng.choices(list(INSTRUMENTS), [v[0] for v in INSTRUMENTS.values()])[0]
     _weight, kinds, (low, high) = INSTRUMENTS[instrument]
-    funder = rng.choice(funders[rng.choice([k for k in kinds if funders[k]] or list(F))]
-                        or sum(funders.values(), []))
+    funder = rng.choice(funders[rng.choice(kinds)])  # every kind has its funders
     status = rng.choices(STATUSES, STATUS_WEIGHTS)[0]
     requested = _mad(world, low, high)
     entered = plan.first_entry("applied") or plan.start

@@ -1,10 +1,12 @@
 """Impact measurements: one figure per default indicator, per project and per semester that is
 over, without overlap; parts ("of which women", "of which youth") never above their totals.
 
-Projects report from the semester they were incubated (first choice), then from their
-assessment (a baseline), then from their application, and only as a last resort earlier: the
-figures are drawn in that order of preference until the target count is reached. About a third
-are verified, older semesters more often. Values are integer centimes (what Centimes holds)."""
+Figures are drawn in this order of preference until the target count is reached: projects that
+were incubated (from a baseline of BASELINE semesters before their assessment to today or their
+exit), then projects that were assessed only (same window), then applicants (from their
+application), and, only when a tiny scale leaves no other choice, others from their start.
+About a third are verified, older semesters more often. Values are integer centimes (what the
+Centimes column holds): 7 jobs are stored as 700."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -84,7 +86,10 @@ def _group_rows(world: World, plan: ProjectPlan, period: tuple[date, date], figu
     rng, (start, end) = world.rng, period
     officer = plan.officer_id or rng.choice(world.officers)
     limit = world.horizon - timedelta(hours=1)
-    reported = min(limit, datetime.combine(end + timedelta(days=rng.randint(5, 45)), time(11)))
+    # Figures from before the assessment (a baseline) were recorded when it took place.
+    known = (plan.first_entry("assessed") or plan.start) + timedelta(days=rng.randint(1, 20))
+    reported = min(limit, max(known, datetime.combine(end + timedelta(days=rng.randint(5, 45)),
+                                                      time(11))))
     verified = rng.random() < (0.45 if age >= 3 else 0.18 if age >= 1 else 0.05)
     checked = min(limit, reported + timedelta(days=rng.randint(10, 90))) if verified else None
     return [{"project_id": plan.id, "indicator_id": world.indicators[code],
@@ -103,7 +108,9 @@ def _rows(world: World, chosen: list[tuple[int, int]], last_size: int, periods: 
     next_id = first_id
     for position, (index, number) in enumerate(chosen):
         plan = world.projects[index]
-        base = levels.setdefault(index, _levels(world))
+        if index not in levels:
+            levels[index] = _levels(world)
+        base = levels[index]
         step = number - first_step.setdefault(index, number)
         rows = _group_rows(world, plan, periods[number], _figures(world, base, step),
                            len(periods) - 1 - number)

@@ -194,10 +194,11 @@ def _transition_rows(world: World, first_id: int):
     rng, stages, next_id = world.rng, world.stages, first_id
     for plan in world.projects:
         previous = None
-        for stage, at, kind in plan.path:
+        leaving = [at for _stage, at, _kind in plan.path[1:]] + [None]
+        for (stage, at, kind), left_at in zip(plan.path, leaving, strict=True):
             by = plan.officer_id or rng.choice(world.officers)
             yield {"id": next_id, "project_id": plan.id, "from_stage_id": previous,
-                   "to_stage_id": stages[stage], "at": at, "by_id": by,
+                   "to_stage_id": stages[stage], "at": at, "left_at": left_at, "by_id": by,
                    "note": "" if previous is None else _note(world, kind, stage)}
             previous, next_id = stages[stage], next_id + 1
 

@@ -66,7 +66,6 @@ class World:
     indicators: dict[str, int]
     counts: dict[str, int] = field(init=False)
     officers: list[int] = field(default_factory=list)
-    manager_id: int | None = None
     organizations: list[dict] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
     projects: list[ProjectPlan] = field(default_factory=list)
