@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 
 from crm.audit import services as audit
 from crm.auth.models import Role, User
@@ -32,6 +33,8 @@ FIELDS = ["name", "name_arabic", "description", "cohort", "themes", "sdgs", "off
 FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "archived")
 SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.position,
          "cohort": Project.cohort, "moved": Project.stage_entered_at}
+# The cards shown in each column of the board; the list page shows the rest.
+BOARD_COLUMN_SIZE = 30
 STALE_AFTER_DAYS = 90
 
 
@@ -159,21 +162,25 @@ def list_officers() -> list[User]:
 
 
 def board(officer_id: int | None = None, cohort: str = "", unassigned: bool = False):
-    """The pipeline board: each active stage with its (non-archived) projects."""
-    stages = pipeline.list_stages()
-    query = (db.select(Project).where(Project.archived_at.is_(None))
-             .options(db.joinedload(Project.organization), db.joinedload(Project.officer))
-             .order_by(Project.stage_entered_at, Project.id))
+    """The pipeline board: each active stage with how many (non-archived) projects it holds and
+    the BOARD_COLUMN_SIZE that have waited there longest (the list pages show them all)."""
+    conditions = [Project.archived_at.is_(None)]
     if unassigned:
-        query = query.where(Project.officer_id.is_(None))
+        conditions.append(Project.officer_id.is_(None))
     elif officer_id:
-        query = query.where(Project.officer_id == officer_id)
+        conditions.append(Project.officer_id == officer_id)
     if cohort:
-        query = query.where(Project.cohort == cohort)
-    by_stage = {stage.id: [] for stage in stages}
-    for project in db.session.scalars(query):
-        by_stage.setdefault(project.stage_id, []).append(project)
-    return [(stage, by_stage[stage.id]) for stage in stages]
+        conditions.append(Project.cohort == cohort)
+    totals = dict(db.session.execute(db.select(Project.stage_id, func.count())
+                                     .where(*conditions).group_by(Project.stage_id)).all())
+    columns = []
+    for stage in pipeline.list_stages():
+        waiting = (db.select(Project).where(Project.stage_id == stage.id, *conditions)
+                   .options(db.joinedload(Project.organization), db.joinedload(Project.officer))
+                   .order_by(Project.stage_entered_at, Project.id).limit(BOARD_COLUMN_SIZE))
+        projects = list(db.session.scalars(waiting)) if totals.get(stage.id) else []
+        columns.append((stage, projects, totals.get(stage.id, 0)))
+    return columns
 
 
 def days_in_stage(project: Project) -> int:

@@ -215,3 +215,17 @@ def test_a_new_stage_needs_a_free_code_and_its_names(client, login_as, db):
 def test_an_unknown_stage_is_404(client, login_as):
     login_as(Role.ADMIN)
     assert client.get("/pipeline/stages/nowhere").status_code == 404
+
+
+def test_a_crowded_column_shows_the_longest_waiting_and_links_to_the_rest(client, login_as,
+                                                                          monkeypatch):
+    monkeypatch.setattr(project_services, "BOARD_COLUMN_SIZE", 2)
+    login_as(Role.MANAGER)
+    names = [f"Projet attente {n}" for n in range(4)]
+    for name in names:
+        make_project(name=name)
+    page = client.get("/pipeline").get_data(as_text=True)
+    assert names[0] in page and names[1] in page  # the first recorded waited longest
+    assert names[2] not in page and names[3] not in page
+    assert "4<span class=\"visually-hidden\"> projects" in page
+    assert "stage=identified" in page and "sort=moved" in page
