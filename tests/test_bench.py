@@ -15,7 +15,7 @@ from crm.reports.tables import Column, ReportTable
 @pytest.fixture
 def results(app, db):
     seed_synthetic(0.001, seed=2024, today=date.today())  # 10 organizations, 20 projects...
-    return pages.measure(app, db.engine.dialect.name, 0.001, requests=2, warmups=0)
+    return pages.measure(app, db.engine.dialect.name, 0.001, pages.Plan(requests=2, warmups=0))
 
 
 def test_every_page_answers_and_is_counted(results):
@@ -23,7 +23,7 @@ def test_every_page_answers_and_is_counted(results):
     assert failed == []
     kinds = {r.kind for r in results}
     assert kinds == {"list", "search", "detail", "board", "home", "report"}
-    assert all(r.queries_max >= r.queries > 0 for r in results)
+    assert all(r.queries_max >= r.queries > 0 and r.samples == 2 for r in results)
     assert {r.label for r in results if r.kind == "report"} >= {r.slug for r in REPORTS}
     assert {r.label for r in results if r.kind == "detail"} == {
         "project page", "organization page", "person page"}

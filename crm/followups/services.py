@@ -1,10 +1,11 @@
 """Follow-ups: creating them one at a time or in bulk, closing them (the outcome becomes an
 interaction), and listing what is overdue, due this week and later."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case
+from sqlalchemy import case, func
 
 from crm.audit import services as audit
 from crm.auth.models import Role, User
@@ -20,6 +21,8 @@ ENTITY = "follow_up"
 # be closed by its assignee.
 ASSIGNABLE_ROLES = (Role.OFFICER, Role.ADMIN)
 # How many days ahead a reminder email looks.
+# The follow-ups listed per section of an agenda; the count says how many there are in all.
+AGENDA_SECTION_SIZE = 50
 REMINDER_DAYS = 3
 # The interaction a done follow-up becomes.
 INTERACTION_OF = {
@@ -134,16 +137,34 @@ def _open_of(assignee_id: int):
             .order_by(FollowUp.due_on, FollowUp.id))
 
 
-def agenda(user: User, today: date | None = None) -> dict[str, list[FollowUp]]:
+@dataclass
+class Agenda:
+    """The soonest open follow-ups of each section (at most AGENDA_SECTION_SIZE each) and how
+    many each section holds in all."""
+
+    overdue: list[FollowUp]
+    this_week: list[FollowUp]
+    later: list[FollowUp]
+    counts: dict[str, int]
+
+
+def agenda(user: User, today: date | None = None) -> Agenda:
     """The user's open follow-ups: overdue, due this week (the next 7 days), later."""
     today = today or date.today()
-    week_end = today + timedelta(days=7)
-    result = {"overdue": [], "this_week": [], "later": []}
-    for followup in db.session.scalars(_open_of(user.id)):
-        key = ("overdue" if followup.due_on < today
-               else "this_week" if followup.due_on <= week_end else "later")
-        result[key].append(followup)
-    return result
+    after_week = today + timedelta(days=8)
+    section = case((FollowUp.due_on < today, "overdue"),
+                   (FollowUp.due_on < after_week, "this_week"), else_="later")
+    counts = {"overdue": 0, "this_week": 0, "later": 0} | dict(db.session.execute(
+        db.select(section, func.count(FollowUp.id))
+        .where(FollowUp.assignee_id == user.id, FollowUp.status == FollowUpStatus.OPEN)
+        .group_by(section)).all())
+    bounds = {"overdue": [FollowUp.due_on < today],
+              "this_week": [FollowUp.due_on >= today, FollowUp.due_on < after_week],
+              "later": [FollowUp.due_on >= after_week]}
+    sections = {key: list(db.session.scalars(_open_of(user.id).where(*conditions)
+                                             .limit(AGENDA_SECTION_SIZE)))
+                for key, conditions in bounds.items()}
+    return Agenda(**sections, counts=counts)
 
 
 def open_followups(user: User) -> list[FollowUp]:

@@ -33,9 +33,20 @@ def test_the_agenda_sorts_open_followups_into_overdue_this_week_and_later(db):
 
     agenda = services.agenda(officer, today=TODAY)
 
-    titles = {key: [f.title for f in items] for key, items in agenda.items()}
+    titles = {key: [f.title for f in getattr(agenda, key)] for key in agenda.counts}
     assert titles == {"overdue": ["long ago", "yesterday"], "this_week": ["today", "in a week"],
                       "later": ["in 8 days", "in a month"]}
+    assert agenda.counts == {"overdue": 2, "this_week": 2, "later": 2}
+
+
+def test_a_long_agenda_lists_the_soonest_and_counts_them_all(db, monkeypatch):
+    monkeypatch.setattr(services, "AGENDA_SECTION_SIZE", 2)
+    officer = make_user(Role.OFFICER)
+    for days in (-3, -2, -1):
+        make_followup(officer, due_on=TODAY + timedelta(days=days), title=f"{days}")
+    agenda = services.agenda(officer, today=TODAY)
+    assert [f.title for f in agenda.overdue] == ["-3", "-2"]
+    assert agenda.counts["overdue"] == 3
 
 
 def test_only_officers_and_admins_can_be_given_a_followup(db):
