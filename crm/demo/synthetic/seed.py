@@ -68,4 +68,5 @@ def seed_synthetic(scale: float, seed: int = 2024, progress: Progress | None = N
     impact.write_measurements(world)
     directory.write_search_tokens(world, project_rows)
     world.writer.reset_sequences()
+    world.writer.analyze()
     return Summary(world.writer.counts, time.perf_counter() - started)
