@@ -84,12 +84,17 @@ class Indicator(db.Model):
 
 class Measurement(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "measurements"
-    __table_args__ = (Index("ix_measurements_project_indicator_period", "project_id",
-                            "indicator_id", "period_start"),)
+    __table_args__ = (
+        Index("ix_measurements_project_indicator_period", "project_id", "indicator_id",
+              "period_start"),
+        # The impact report sums an indicator's figures per year from this index alone.
+        Index("ix_measurements_indicator_totals", "indicator_id", "period_start", "project_id",
+              "value", "source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
     period_start: Mapped[date]
     period_end: Mapped[date]
     value: Mapped[Decimal] = mapped_column(Centimes())

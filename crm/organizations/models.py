@@ -66,7 +66,7 @@ class Organization(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # the lists' default order
     name_arabic: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[OrganizationKind] = mapped_column(enum_type(OrganizationKind), index=True)
     legal_identifier: Mapped[str] = mapped_column(String(60), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -20,13 +20,15 @@ from crm.tags.models import Tag, project_tags
 
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "projects"
+    # A board column: the projects of a stage that have waited longest come first.
+    __table_args__ = (Index("ix_projects_stage_waiting", "stage_id", "stage_entered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # the lists' default order
     name_arabic: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     officer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

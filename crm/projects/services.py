@@ -34,7 +34,7 @@ FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "arch
 SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.position,
          "cohort": Project.cohort, "moved": Project.stage_entered_at}
 # The cards shown in each column of the board; the list page shows the rest.
-BOARD_COLUMN_SIZE = 30
+BOARD_COLUMN_SIZE = 20
 STALE_AFTER_DAYS = 90
 
 
@@ -213,21 +213,21 @@ def board_filtered_by(officer: str = "", cohort: str = ""):
 
 
 def portfolio(officer: User) -> dict:
-    """An officer's home: their projects by stage, and the ones that have not moved for long."""
-    stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
-    query = (db.select(Project).where(Project.officer_id == officer.id,
-                                      Project.archived_at.is_(None))
-             .join(Project.stage).options(db.contains_eager(Project.stage),
-                                          db.joinedload(Project.organization))
-             .order_by(Stage.position, Project.name))
-    projects = list(db.session.scalars(query))
-    by_stage: dict = {}
-    for project in projects:
-        by_stage.setdefault(project.stage, []).append(project)
-    stale = [p for p in projects if p.stage_entered_at < stale_before
-             and not p.stage.is_exit and p.stage.code != "alumni"]
-    stale.sort(key=lambda p: p.stage_entered_at)
-    return {"projects": projects, "by_stage": by_stage, "stale": stale,
+    """An officer's home: how many projects in each stage, and the ones that have not moved for
+    long (the longest waiting first, BOARD_COLUMN_SIZE of them; how many in all)."""
+    mine = [Project.officer_id == officer.id, Project.archived_at.is_(None)]
+    counts = db.session.execute(db.select(Stage, func.count(Project.id)).join(Project.stage)
+                                .where(*mine).group_by(Stage.id).order_by(Stage.position)).all()
+    stale = [*mine, Project.stage_entered_at < utcnow() - timedelta(days=STALE_AFTER_DAYS),
+             Stage.is_exit.is_(False), Stage.code != "alumni"]
+    waiting = (db.select(Project).join(Project.stage).where(*stale)
+               .options(db.contains_eager(Project.stage), db.joinedload(Project.organization))
+               .order_by(Project.stage_entered_at, Project.id).limit(BOARD_COLUMN_SIZE))
+    return {"by_stage": [(stage, count) for stage, count in counts],
+            "total": sum(count for _stage, count in counts),
+            "stale": list(db.session.scalars(waiting)),
+            "stale_count": db.session.scalar(db.select(func.count(Project.id))
+                                             .join(Project.stage).where(*stale)),
             "stale_days": STALE_AFTER_DAYS}
 
 
