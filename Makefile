@@ -46,6 +46,12 @@ translations: install
 vendor:
 	scripts/vendor.sh
 
+# Page speed at scale 0.1 and 1 on SQLite (and PostgreSQL when BENCH_PG_URL, by default
+# postgresql+psycopg://postgres@127.0.0.1:5432/, answers). Builds its databases once under
+# instance/bench/; BENCH_ARGS passes options, e.g. BENCH_ARGS="--scales 0.1 --rebuild".
+bench: compile-translations
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check crm tests config.py wsgi.py
 
