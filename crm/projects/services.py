@@ -155,6 +155,14 @@ def list_cohorts() -> list[str]:
     return list(db.session.scalars(query))
 
 
+def officer_choices() -> list[tuple[int, str]]:
+    """(id, name) of the people who may follow projects, for filter forms (no objects built)."""
+    query = (db.select(User.id, User.full_name, User.email)
+             .where(User.role.in_([Role.OFFICER, Role.ADMIN]), User.active.is_(True))
+             .order_by(User.full_name, User.email))
+    return [(user_id, name or email) for user_id, name, email in db.session.execute(query)]
+
+
 def list_officers() -> list[User]:
     query = db.select(User).where(User.role.in_([Role.OFFICER, Role.ADMIN]),
                                   User.active.is_(True)).order_by(User.full_name, User.email)

@@ -102,8 +102,7 @@ class ReportFilterForm(FlaskForm):
     def fill_choices(self) -> None:
         self.region.choices = _choices(Region.choices(), _l("Every region"))
         self.kind.choices = _choices(OrganizationKind.choices(), _l("Every kind"))
-        self.officer.choices = _choices(
-            [(u.id, u.display_name) for u in projects.list_officers()], _l("Every officer"))
+        self.officer.choices = _choices(projects.officer_choices(), _l("Every officer"))
         self.cohort.choices = _choices([(c, c) for c in projects.list_cohorts()],
                                        _l("Every cohort"))
         self.theme.choices = _choices(Theme.choices(), _l("Every theme"))
