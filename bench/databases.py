@@ -150,3 +150,15 @@ def postgres_database(scale: float, seed: int, rebuild: bool, base_url: str) -> 
     if analyze_pg(url) != "on":
         print(f"note: autovacuum is off on this PostgreSQL server: VACUUM ANALYZE run on {name}")
     return database
+
+
+def schema_revision(url: str) -> str | None:
+    """The Alembic revision the database is at (what the figures were measured on)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # no table: not migrated
+        return None
+    finally:
+        engine.dispose()

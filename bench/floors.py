@@ -189,7 +189,7 @@ def forums(dialect: str, args: Mapping) -> tuple[str, dict]:
             SELECT DISTINCT f.id AS forum_id, f.held_on, pa.person_id
             FROM forums f JOIN forum_sessions fs ON fs.forum_id = f.id
             JOIN participations pa ON pa.session_id = fs.id),
-        outcomes AS (
+        outcomes AS MATERIALIZED (
             SELECT met.forum_id,
                 CASE WHEN EXISTS (SELECT 1 FROM follow_ups x WHERE x.person_id = met.person_id
                         AND x.status <> 'cancelled' AND x.created_at >= met.held_on
@@ -236,20 +236,26 @@ def crowdfunding(dialect: str, args: Mapping) -> tuple[str, dict]:
 
 @floor("impact")
 def impact(dialect: str, args: Mapping) -> tuple[str, dict]:
-    year = ("CAST(EXTRACT(YEAR FROM m.period_start) AS INTEGER)" if dialect == "postgresql"
-            else "CAST(STRFTIME('%Y', m.period_start) AS INTEGER)")
+    """Summed per period start first (few distinct dates, in index order), then per year."""
+    year = ("CAST(EXTRACT(YEAR FROM period_start) AS INTEGER)" if dialect == "postgresql"
+            else "CAST(STRFTIME('%Y', period_start) AS INTEGER)")
     reached = _round("100.0 * COALESCE(t.total, 0) / g.value", dialect)
     return (f"""WITH ind AS (
             SELECT id, code, CASE code WHEN 'jobs' THEN 1 WHEN 'jobs_women' THEN 2
                 WHEN 'jobs_youth' THEN 3 ELSE 4 END AS rank
             FROM indicators WHERE code IN ('jobs', 'jobs_women', 'jobs_youth',
                                            'beneficiaries')),
-        totals AS (
-            SELECT m.indicator_id, {year} AS year, SUM(m.value) AS total,
+        periods AS (
+            SELECT m.indicator_id, m.period_start, SUM(m.value) AS total,
                    SUM(CASE WHEN m.source = 'verified' THEN m.value ELSE 0 END) AS verified
-            FROM measurements m JOIN projects p ON p.id = m.project_id
-            WHERE {LIVE} AND m.indicator_id IN (SELECT id FROM ind)
-            GROUP BY m.indicator_id, {year}),
+            FROM measurements m
+            WHERE m.indicator_id IN (SELECT id FROM ind)
+              AND m.project_id IN (SELECT p.id FROM projects p WHERE {LIVE})
+            GROUP BY m.indicator_id, m.period_start),
+        totals AS (
+            SELECT indicator_id, {year} AS year, SUM(total) AS total,
+                   SUM(verified) AS verified
+            FROM periods GROUP BY indicator_id, {year}),
         years AS (SELECT DISTINCT year FROM totals)
         SELECT y.year, ind.code, COALESCE(t.total, 0) / 100.0, COALESCE(t.verified, 0) / 100.0,
                g.value / 100.0, {reached}

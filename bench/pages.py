@@ -1,7 +1,8 @@
 """Page speed at the scale of a national program: server time and SQL queries per page.
 
     .venv/bin/python bench/pages.py [--scales 0.1,1] [--engines sqlite,postgresql]
-        [--requests 30] [--warmups 3] [--seed 2024] [--rebuild] [--no-gunicorn]
+        [--requests 30] [--warmups 3] [--budget 20] [--seed 2024] [--rebuild]
+        [--no-gunicorn] [--load-clients 4] [--load-seconds 5]
 
 (`make bench` runs it with the defaults.) For each engine and scale it builds, or reuses, a
 database of synthetic data (bench/databases.py), then asks every page N times through the Flask
@@ -12,7 +13,7 @@ timed against its floor, the same figures from one hand-written SQL query (bench
 whose numbers are checked against the report's. Then gunicorn serves the largest SQLite
 database and a list page is compared with /healthz in pages per second (bench/load.py).
 PostgreSQL is used when BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/)
-answers. Results are printed, and written to bench/results/pages-<date>.json.
+answers. Results are printed, and written to bench/results/pages-<date>-<time>.json.
 """
 
 from __future__ import annotations
@@ -583,12 +584,13 @@ def run_load(database: databases.BenchDatabase, args) -> dict:
 
 def write_json(args, found, results, load_results, lines) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"pages-{datetime.now():%Y-%m-%d}.json"
+    path = RESULTS / f"pages-{datetime.now():%Y-%m-%d-%H%M%S}.json"
     path.write_text(json.dumps({
         "run_at": datetime.now().isoformat(timespec="seconds"),
         "requests": args.requests, "warmups": args.warmups, "budget_seconds": args.budget,
         "seed": args.seed,
         "databases": [{"engine": d.engine, "scale": d.scale,
+                       "revision": databases.schema_revision(d.url),
                        "built": json.loads(d.marker.read_text(encoding="utf-8"))}
                       for d in found],
         "pages": [{**asdict(r), "ratio": r.ratio, "build_ratio": r.build_ratio}
@@ -622,6 +624,11 @@ def measure_all(args, found: list[databases.BenchDatabase], results: list[Result
 def main(argv=None) -> None:
     args = parse_args(argv)
     found = prepare(args)
+    for database in found:
+        built = json.loads(database.marker.read_text(encoding="utf-8"))
+        print(f"database: {database.engine} scale {database.scale:g}, built on "
+              f"{built['built_on']} (seed {built['seed']}), schema at "
+              f"{databases.schema_revision(database.url)}")
     results: list[Result] = []
     try:
         measure_all(args, found, results)
@@ -632,6 +639,8 @@ def main(argv=None) -> None:
     load_results = None
     if sqlite and not args.no_gunicorn:
         load_results = run_load(max(sqlite, key=lambda d: d.scale), args)
+    if not results:
+        raise SystemExit("nothing was measured")
     lines = targets(results)
     print_pages(results)
     print_growth(results)

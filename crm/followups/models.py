@@ -39,8 +39,11 @@ class FollowUpStatus(LabelledEnum):
 
 class FollowUp(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "follow_ups"
-    __table_args__ = (Index("ix_follow_ups_assignee_status_due", "assignee_id", "status",
-                            "due_on"),)
+    __table_args__ = (
+        Index("ix_follow_ups_assignee_status_due", "assignee_id", "status", "due_on"),
+        # "Followed up within 30 days of the forum": a person's follow-ups by creation date.
+        Index("ix_follow_ups_person_created", "person_id", "created_at", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[FollowUpKind] = mapped_column(enum_type(FollowUpKind))
@@ -54,8 +57,7 @@ class FollowUp(TimestampMixin, VersionedMixin, db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
-                                                  index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),

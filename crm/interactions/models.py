@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -36,15 +36,15 @@ class InteractionKind(LabelledEnum):
 
 class Interaction(TimestampMixin, db.Model):
     __tablename__ = "interactions"
+    # A person's interactions by date (their page; what became of the people met at a forum).
+    __table_args__ = (Index("ix_interactions_person_occurred", "person_id", "occurred_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[InteractionKind] = mapped_column(enum_type(InteractionKind))
     occurred_on: Mapped[date] = mapped_column(index=True)
     summary: Mapped[str] = mapped_column(String(300))
     notes: Mapped[str] = mapped_column(Text, default="")
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )

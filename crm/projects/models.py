@@ -21,13 +21,17 @@ from crm.tags.models import Tag, project_tags
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "projects"
     # A board column: the projects of a stage that have waited longest come first.
-    __table_args__ = (Index("ix_projects_stage_waiting", "stage_id", "stage_entered_at"),)
+    __table_args__ = (
+        Index("ix_projects_stage_waiting", "stage_id", "stage_entered_at"),
+        # An organization's projects, and those recorded since a date (forum outcomes).
+        Index("ix_projects_organization_created", "organization_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)  # the lists' default order
     name_arabic: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     officer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
