@@ -19,6 +19,7 @@ answers. Results are printed, and written to bench/results/pages-<date>-<time>.j
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import multiprocessing
@@ -114,7 +115,9 @@ def bench_app(url: str):
     config = type("BenchConfig", (Config,), {
         "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "JOB_RUNNER": "inline",
         "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "bench-secret-key"})
-    return create_app(config)
+    app = create_app(config)
+    gc.freeze()  # as wsgi.py does after start-up
+    return app
 
 
 # -- who asks, and what ---------------------------------------------------------------------
