@@ -14,7 +14,7 @@ from crm.forums import services as forums
 from crm.pipeline.models import Stage
 from crm.projects.models import Project
 from crm.reports.filters import ReportFilters, project_conditions
-from crm.reports.tables import Chart, Column, ReportTable
+from crm.reports.tables import Chart, Column, ReportTable, share
 
 
 def _officers(filters: ReportFilters) -> list[User]:
@@ -55,7 +55,7 @@ def officer_workload(filters: ReportFilters, today: date | None = None) -> Repor
 
 def forum_outcomes(filters: ReportFilters) -> ReportTable:
     rows = [[o.forum.name, o.forum.held_on, o.people, o.followed_up_in_window, o.became_projects,
-             round(100.0 * o.followed_up_in_window / o.people, 1) if o.people else None]
+             share(o.followed_up_in_window, o.people)]
             for o in forums.outcomes(filters.start, filters.end)]
     return ReportTable(
         columns=[Column("forum", _("Forum")), Column("held_on", _("Held on"), "date"),

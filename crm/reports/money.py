@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.funding.models import CrowdfundingCampaign, FundingOpportunity, Instrument
 from crm.funding.models import OpportunityStatus as Status
 from crm.reports.filters import ReportFilters, scoped_project_ids
-from crm.reports.tables import Chart, Column, ReportTable
+from crm.reports.tables import Chart, Column, ReportTable, share
 
 ZERO = Decimal("0")
 
@@ -63,11 +63,11 @@ def crowdfunding(filters: ReportFilters, today: date | None = None) -> ReportTab
              .group_by(opp.instrument))
     found = {i: (n, int(ok or 0), goal or ZERO, raised or ZERO)
              for i, n, ok, goal, raised in db.session.execute(query)}
-    rows = [[i.label, n, ok, round(100.0 * ok / n, 1) if n else None, goal, raised]
+    rows = [[i.label, n, ok, share(ok, n), goal, raised]
             for i in Instrument if i in found for n, ok, goal, raised in [found[i]]]
     if rows:
         n, ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
-        rows.append([_("All campaigns"), n, ok, round(100.0 * ok / n, 1),
+        rows.append([_("All campaigns"), n, ok, share(ok, n),
                      sum((r[4] for r in rows), ZERO), sum((r[5] for r in rows), ZERO)])
     return ReportTable(
         columns=[Column("instrument", _("Instrument")),

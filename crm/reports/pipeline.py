@@ -12,7 +12,7 @@ from crm.pipeline.models import Stage, StageTransition
 from crm.projects.models import Project
 from crm.reports.filters import ReportFilters, project_conditions, scoped_project_ids
 from crm.reports.stats import MEDIAN, P75, percentiles, whole_days
-from crm.reports.tables import Chart, Column, ReportTable
+from crm.reports.tables import Chart, Column, ReportTable, share
 
 
 def _stages() -> list[Stage]:
@@ -24,17 +24,13 @@ def main_path() -> list[Stage]:
     return [s for s in _stages() if s.active and not s.is_exit]
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
-
-
 def funnel(filters: ReportFilters) -> ReportTable:
     query = (db.select(Project.stage_id, func.count()).where(*project_conditions(filters))
              .group_by(Project.stage_id))
     counts = dict(db.session.execute(query).all())
     stages = [s for s in _stages() if s.active or counts.get(s.id)]
     total = sum(counts.values())
-    rows = [[s.name, counts.get(s.id, 0), _share(counts.get(s.id, 0), total)] for s in stages]
+    rows = [[s.name, counts.get(s.id, 0), share(counts.get(s.id, 0), total)] for s in stages]
     return ReportTable(
         columns=[Column("stage", _("Stage")), Column("projects", _("Projects"), "int"),
                  Column("share", _("Share of the projects (%)"), "percent")],
@@ -71,7 +67,7 @@ def conversion(filters: ReportFilters) -> ReportTable:
     for index, (stage, after) in enumerate(pairwise(path)):
         n, went = counts[2 * index], counts[2 * index + 1]
         rows.append([_("%(from)s → %(to)s", **{"from": stage.name, "to": after.name}), n, went,
-                     _share(went, n)])
+                     share(went, n)])
     return ReportTable(
         columns=[Column("step", _("From stage to the next")),
                  Column("entered", _("Projects that entered the stage"), "int"),

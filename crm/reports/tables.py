@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def share(part, whole) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when there is no whole."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
 @dataclass(frozen=True)
 class Column:
     key: str

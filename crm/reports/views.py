@@ -35,21 +35,24 @@ def report_cell(value, kind: str) -> str:
     return str(value)
 
 
+def _filter_form() -> ReportFilterForm:
+    form = ReportFilterForm(request.args)
+    form.fill_choices()
+    return form
+
+
 def _report_and_filters(slug: str):
     report = BY_SLUG.get(slug)
     if report is None:
         abort(404)
-    form = ReportFilterForm(request.args)
-    form.fill_choices()
+    form = _filter_form()
     return report, form, filters_from(form, current_user)
 
 
 @bp.get("/")
 @require("report.view")
 def index():
-    form = ReportFilterForm(request.args)
-    form.fill_choices()
-    return render_template("reports/index.html", reports=REPORTS, form=form)
+    return render_template("reports/index.html", reports=REPORTS, form=_filter_form())
 
 
 @bp.get("/<slug>")
