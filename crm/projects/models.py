@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -25,6 +25,11 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
         Index("ix_projects_stage_waiting", "stage_id", "stage_entered_at"),
         # An organization's projects, and those recorded since a date (forum outcomes).
         Index("ix_projects_organization_created", "organization_id", "created_at"),
+        # Live projects per officer and stage, read from the index alone (workload report,
+        # officer home); with the organization, the projects list counts from it too.
+        Index("ix_projects_live", "officer_id", "stage_id", "organization_id",
+              sqlite_where=text("archived_at IS NULL"),
+              postgresql_where=text("archived_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
