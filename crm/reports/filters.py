@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 
 from crm.auth.models import Role
 from crm.common.flags import has_flag
+from crm.common.forms import LeanSelect
 from crm.common.reference import Region, Theme
 from crm.extensions import db
 from crm.organizations.models import Organization, OrganizationKind
@@ -93,11 +94,11 @@ class ReportFilterForm(FlaskForm):
 
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
-    region = SelectField(_l("Region"), validators=[Optional()])
-    kind = SelectField(_l("Organization kind"), validators=[Optional()])
-    officer = SelectField(_l("Officer"), validators=[Optional()])
-    cohort = SelectField(_l("Cohort"), validators=[Optional()])
-    theme = SelectField(_l("Theme"), validators=[Optional()])
+    region = SelectField(_l("Region"), validators=[Optional()], widget=LeanSelect())
+    kind = SelectField(_l("Organization kind"), validators=[Optional()], widget=LeanSelect())
+    officer = SelectField(_l("Officer"), validators=[Optional()], widget=LeanSelect())
+    cohort = SelectField(_l("Cohort"), validators=[Optional()], widget=LeanSelect())
+    theme = SelectField(_l("Theme"), validators=[Optional()], widget=LeanSelect())
 
     def fill_choices(self) -> None:
         self.region.choices = _choices(Region.choices(), _l("Every region"))

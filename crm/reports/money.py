@@ -11,7 +11,8 @@ from sqlalchemy import case, func
 from crm.extensions import db
 from crm.funding.models import CrowdfundingCampaign, FundingOpportunity, Instrument
 from crm.funding.models import OpportunityStatus as Status
-from crm.reports.filters import ReportFilters, scoped_project_ids
+from crm.projects.models import Project
+from crm.reports.filters import ReportFilters, project_conditions, scoped_project_ids
 from crm.reports.tables import Chart, Column, ReportTable, share
 
 ZERO = Decimal("0")
@@ -51,14 +52,18 @@ def funding(filters: ReportFilters) -> ReportTable:
 
 
 def crowdfunding(filters: ReportFilters, today: date | None = None) -> ReportTable:
-    """Campaigns that ended (in the period): how many reached their goal, by instrument."""
+    """Campaigns that ended (in the period): how many reached their goal, by instrument.
+
+    Joined to the projects rather than `IN (their ids)`: SQLite then reads the few campaigns
+    first instead of every project's opportunities."""
     today = today or date.today()
     campaign, opp = CrowdfundingCampaign, FundingOpportunity
     succeeded = func.sum(case((campaign.raised >= campaign.goal, 1), else_=0))
     query = (db.select(opp.instrument, func.count(), succeeded, func.sum(campaign.goal),
                        func.sum(campaign.raised))
              .join(opp, opp.id == campaign.opportunity_id)
-             .where(opp.project_id.in_(scoped_project_ids(filters)), campaign.ends_on < today,
+             .join(Project, Project.id == opp.project_id)
+             .where(*project_conditions(filters), campaign.ends_on < today,
                     *filters.within_dates(campaign.ends_on))
              .group_by(opp.instrument))
     found = {i: (n, int(ok or 0), goal or ZERO, raised or ZERO)

@@ -18,6 +18,7 @@ class Report:
     title: object
     question: object
     build: Callable[[ReportFilters, Mapping], ReportTable]
+    picks_stages: bool = False  # its form adds "from stage" and "to stage"
 
 
 def _stage_to_stage(filters: ReportFilters, args: Mapping) -> ReportTable:
@@ -36,7 +37,7 @@ REPORTS = [
            lambda f, a: pipeline.time_in_stage(f)),
     Report("stage-to-stage", _l("Time from one stage to another"),
            _l("How long do projects take to get from one stage to another, per cohort?"),
-           _stage_to_stage),
+           _stage_to_stage, picks_stages=True),
     Report("workload", _l("Officer workload"),
            _l("How many projects and overdue follow-ups does each officer carry?"),
            lambda f, a: activity.officer_workload(f)),

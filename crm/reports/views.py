@@ -60,8 +60,9 @@ def index():
 def show_report(slug: str):
     report, form, filters = _report_and_filters(slug)
     table = report.build(filters, request.args)
-    return render_template("reports/show_report.html", report=report, reports=REPORTS,
-                           form=form, table=table, stages=main_path(), today=date.today())
+    stages = main_path() if report.picks_stages else []
+    return render_template("reports/show_report.html", report=report,
+                           form=form, table=table, stages=stages, today=date.today())
 
 
 @bp.get("/<slug>/export.<fmt>")
