@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bench import floors, pages
+from bench import floors, pages, summary
 from crm.demo.synthetic import seed_synthetic
 from crm.reports.registry import REPORTS
 from crm.reports.tables import Column, ReportTable
@@ -36,9 +36,9 @@ def test_every_report_floor_gives_the_report_numbers(results):
 
 
 def test_the_tables_and_targets_print(results, capsys):
-    pages.print_pages(results)
-    pages.print_floors(results)
-    pages.print_targets(pages.targets(results))
+    summary.print_pages(results)
+    summary.print_floors(results)
+    summary.print_targets(summary.targets(results))
     out = capsys.readouterr().out
     assert "organizations page 1" in out and "time-in-stage" in out
     assert "NOT MEASURED" in out  # no scale 1 on SQLite in this run
@@ -56,3 +56,24 @@ def test_a_floor_that_differs_from_its_report_is_told():
 def test_percentiles_interpolate_between_ranks():
     assert pages.percentile([0.004, 0.001, 0.003, 0.002], 0.5) == pytest.approx(2.5)
     assert pages.percentile([0.001, 0.002, 0.003, 0.004, 0.005], 0.95) == pytest.approx(4.8)
+
+
+def _report(label: str, page_ms: float, report_ms: float, floor_ms: float) -> pages.Result:
+    return pages.Result("sqlite", 1.0, "report", label, f"/reports/{label}", "manager",
+                        samples=15, p50_ms=page_ms, p95_ms=page_ms, queries=5, queries_max=5,
+                        floor_p50_ms=floor_ms, floor_p95_ms=floor_ms, build_p50_ms=report_ms)
+
+
+def test_the_floor_target_reads_the_report_and_tells_the_page_apart():
+    cheap = _report("crowdfunding", page_ms=14.0, report_ms=7.0, floor_ms=5.0)
+    slow = _report("workload", page_ms=40.0, report_ms=33.0, floor_ms=15.0)
+    verdicts = {name: (verdict, detail) for name, verdict, detail in summary.targets([cheap])}
+    floor_target = next(name for name in verdicts if name.startswith("reports within 2x"))
+    assert verdicts[floor_target] == ("PASS", "")
+    assert verdicts["report pages against the same floor"][0] == "INFO"
+    assert "2.8x" in verdicts["report pages against the same floor"][1]
+    assert "7.0 ms" in verdicts["report pages against the same floor"][1]
+
+    verdicts = {name: (verdict, detail) for name, verdict, detail
+                in summary.targets([cheap, slow])}
+    assert verdicts[floor_target] == ("MISS", "workload 2.2x")
