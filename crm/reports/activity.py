@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func
+from sqlalchemy import func
 
 from crm.auth.models import Role, User
 from crm.extensions import db
@@ -17,32 +17,30 @@ from crm.reports.filters import ReportFilters, project_conditions
 from crm.reports.tables import Chart, Column, ReportTable, share
 
 
-def _officers(filters: ReportFilters) -> list[User]:
-    query = db.select(User).where(User.role == Role.OFFICER, User.active.is_(True))
-    if filters.officer_id:
-        query = query.where(User.id == filters.officer_id)
-    return list(db.session.scalars(query.order_by(User.full_name, User.email)))
+def _count_per_officer(query):
+    """`query` counted for each officer of the outer query (index seeks, officer by officer)."""
+    return query.with_only_columns(func.count()).correlate(User).scalar_subquery()
 
 
 def officer_workload(filters: ReportFilters, today: date | None = None) -> ReportTable:
-    """Each officer's live projects (from the partial index on live projects) and open
-    follow-ups (counted in the officer's part of the (assignee, status, due) index)."""
+    """Each officer's live projects (from the partial index on live projects), open and
+    overdue follow-ups (from the (assignee, status, due) index): counted officer by officer,
+    which reads only their part of each index."""
     today = today or date.today()
-    officers = _officers(filters)
-    ids = [officer.id for officer in officers]
-    live = db.select(Project.officer_id, func.count()).join(Project.stage).where(
+    live = db.select(Project.id).join(Project.stage).where(
         *project_conditions(filters), Stage.is_exit.is_(False), Stage.code != "alumni",
-        Project.officer_id.in_(ids)).group_by(Project.officer_id)
-    projects = dict(db.session.execute(live).all())
-    open_followups = db.select(
-        FollowUp.assignee_id, func.count(),
-        func.sum(case((FollowUp.due_on < today, 1), else_=0))).where(
-        FollowUp.assignee_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN,
-    ).group_by(FollowUp.assignee_id)
-    followups = {a: (n, int(late or 0)) for a, n, late in db.session.execute(open_followups)}
-    rows = [[officer.display_name, projects.get(officer.id, 0),
-             followups.get(officer.id, (0, 0))[0], followups.get(officer.id, (0, 0))[1]]
-            for officer in officers]
+        Project.officer_id == User.id)
+    open_followups = db.select(FollowUp.id).where(
+        FollowUp.assignee_id == User.id, FollowUp.status == FollowUpStatus.OPEN)
+    overdue = open_followups.where(FollowUp.due_on < today)
+    query = db.select(User, _count_per_officer(live), _count_per_officer(open_followups),
+                      _count_per_officer(overdue)).where(
+        User.role == Role.OFFICER, User.active.is_(True))
+    if filters.officer_id:
+        query = query.where(User.id == filters.officer_id)
+    rows = [[officer.display_name, projects, open_count, late]
+            for officer, projects, open_count, late in db.session.execute(
+                query.order_by(User.full_name, User.email))]
     return ReportTable(
         columns=[Column("officer", _("Officer")),
                  Column("projects", _("Projects followed"), "int"),
