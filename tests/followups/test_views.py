@@ -2,7 +2,6 @@
 on record pages, the officer's home and the private calendar feed."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.queries import queries_on_page
 
 TODAY = date.today()
 
@@ -461,27 +461,6 @@ def test_managers_have_a_calendar_feed_too(client, login_as, db):
 # --- no query per row ------------------------------------------------------------------------
 
 
-@contextmanager
-def _counting_queries(db):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
-def _queries(client, db, path: str) -> int:
-    assert client.get(path).status_code == 200  # warm up
-    with _counting_queries(db) as statements:
-        assert client.get(path).status_code == 200
-    return len(statements)
-
-
 def _add_followups(officer, count: int, person) -> None:
     targets = [{"person": make_person()}, {"project": make_project()},
                {"organization": make_organization()}]
@@ -502,7 +481,7 @@ def test_my_followups_home_and_record_pages_issue_a_constant_number_of_queries(
     token = auth_services.regenerate_calendar_token(db.session.get(User, officer.id))
     pages = [p.format(token=token) for p in pages]
     _add_followups(officer, 10, person)
-    small = {path: _queries(client, db, path) for path in pages}
+    small = {path: queries_on_page(client, db, path) for path in pages}
     _add_followups(officer, 50, person)
-    large = {path: _queries(client, db, path) for path in pages}
+    large = {path: queries_on_page(client, db, path) for path in pages}
     assert large == small, (small, large)

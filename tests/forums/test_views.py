@@ -2,7 +2,6 @@
 following up a whole session at once."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -27,6 +26,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.queries import queries_on_page
 
 HELD_ON = date(2024, 10, 17)
 
@@ -454,27 +454,6 @@ def test_the_forum_pages_are_right_to_left_in_arabic_without_inline_code(client,
 # --- no query per row ------------------------------------------------------------------------
 
 
-@contextmanager
-def _counting_queries(db):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
-def _queries(client, db, path: str) -> int:
-    assert client.get(path).status_code == 200  # warm up
-    with _counting_queries(db) as statements:
-        assert client.get(path).status_code == 200
-    return len(statements)
-
-
 def _add_people(forum: Forum, count: int, officer) -> None:
     roles = ["speaker", "moderator", "participant", "participant", "organizer"]
     plenary, *workshops = forum.sessions
@@ -498,7 +477,7 @@ def test_the_forum_pages_issue_a_constant_number_of_queries(client, login_as, db
     pages = ["/forums", f"/forums/{forum.id}", _session_path(forum.sessions[0]),
              _session_path(forum.sessions[1])]
     _add_people(forum, 10, officer)
-    small = {path: _queries(client, db, path) for path in pages}
+    small = {path: queries_on_page(client, db, path) for path in pages}
     _add_people(forum, 50, officer)
-    large = {path: _queries(client, db, path) for path in pages}
+    large = {path: queries_on_page(client, db, path) for path in pages}
     assert large == small, (small, large)

@@ -4,7 +4,6 @@ who may do what, exact totals and a fixed number of queries."""
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,7 +11,6 @@ import pytest
 from babel.numbers import format_currency
 from flask import render_template
 from flask_login import login_user
-from sqlalchemy import event
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
@@ -36,6 +34,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.queries import queries_on_page
 from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
 
 D = Decimal
@@ -840,26 +839,6 @@ def test_the_pages_are_right_to_left_in_arabic_without_inline_script_or_style(cl
 
 # --- no query per row -------------------------------------------------------------------------
 
-@contextmanager
-def _counting_queries(db):
-    statements: list[str] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
-
-
-def _queries(client, db, path: str) -> int:
-    assert client.get(path).status_code == 200  # warm-up
-    with _counting_queries(db) as statements:
-        assert client.get(path).status_code == 200
-    return len(statements)
-
 
 def _grow(count: int, funder, officers, organizations) -> None:
     statuses = ["prospect", "applied", "committed", "disbursed", "declined"]
@@ -886,8 +865,8 @@ def test_the_funders_list_and_funder_page_issue_a_constant_number_of_queries(cli
     funder = make_funder(name="Aaa Fonds mesuré")
     pages = ["/funders", f"/funders/{funder.id}", "/funders?kind=fund&sort=-name"]
     _grow(10, funder, officers, organizations)
-    small = {path: _queries(client, db, path) for path in pages}
+    small = {path: queries_on_page(client, db, path) for path in pages}
     _grow(50, funder, officers, organizations)
-    large = {path: _queries(client, db, path) for path in pages}
+    large = {path: queries_on_page(client, db, path) for path in pages}
     assert large == small, (small, large)
     assert _count(db, FundingOpportunity) == 60

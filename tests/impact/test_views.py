@@ -1,18 +1,17 @@
 """Impact screens: the indicator catalog, notes, recording, correcting and verifying figures."""
 
 import re
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from crm.auth.models import Role
 from crm.impact import services
 from crm.impact.forms import parse_number
 from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
 from tests.factories import PASSWORD, make_organization, make_project, make_user
+from tests.queries import count_queries
 
 H1 = (date(2024, 1, 1), date(2024, 6, 30))
 H2 = (date(2024, 7, 1), date(2024, 12, 31))
@@ -50,20 +49,6 @@ def _input_value(page: str, field: str) -> str:
     found = re.search(rf'<input[^>]*id="{field}"[^>]*>', page)
     value = re.search(r'value="([^"]*)"', found.group(0)) if found else None
     return value.group(1) if value else ""
-
-
-@contextmanager
-def count_queries(db):
-    statements = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def _figure_form(indicator: str, period=H1, value="10", note="") -> dict:

@@ -4,7 +4,6 @@ follow-ups; the shared WeXchange 2024 file goes through them with the inline run
 import csv
 import io
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from crm.imports.models import ImportJob, ImportRow, ImportStatus
 from crm.organizations.models import Membership, Organization
 from crm.people.models import Person
 from tests.factories import make_person, make_user
+from tests.queries import count_queries
 from tests.spreadsheets import csv_rows, sheet_as_csv, xlsx_sheet
 
 SHARED_FILE = (Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -585,20 +585,6 @@ def test_a_job_of_another_forum_or_an_unknown_forum_is_404(client, login_as, db,
 
 
 # --- the cost of a page -------------------------------------------------------------------------
-
-
-@contextmanager
-def count_queries(db):
-    statements = []
-
-    def remember(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def test_the_preview_page_issues_a_fixed_number_of_queries(client, login_as, db, forum,

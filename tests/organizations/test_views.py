@@ -3,11 +3,9 @@
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
@@ -24,6 +22,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.queries import count_queries
 from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
 
 VALID = {"name": "Association Nour", "name_arabic": "جمعية نور", "kind": "association",
@@ -31,20 +30,6 @@ VALID = {"name": "Association Nour", "name_arabic": "جمعية نور", "kind":
          "city": "Agadir", "address": "12 rue des Orangers", "website": "nour.ma",
          "description": "Alphabétisation des femmes", "themes": ["education", "women"],
          "sdgs": ["4", "5"], "tags": "Forum 2024, femmes"}
-
-
-@contextmanager
-def count_queries(db):
-    statements = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def _count(db) -> int:

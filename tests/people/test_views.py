@@ -3,11 +3,9 @@
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from crm.auth.models import Role
 from crm.common.reference import Region
@@ -24,26 +22,13 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.queries import count_queries
 from tests.spreadsheets import csv_rows, sheet_as_csv, xlsx_sheet
 
 VALID = {"first_name": "Salma", "last_name": "Idrissi", "name_arabic": "سلمى الإدريسي",
          "email": "Salma.Idrissi@Example.ma", "phone": "0661-234567", "gender": "woman",
          "city": "Agadir", "region": "souss-massa", "tags": "Forum 2024, mentor",
          "notes": "Rencontrée à l'atelier finance innovante"}
-
-
-@contextmanager
-def count_queries(db):
-    statements = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def _count(db) -> int:

@@ -1,7 +1,6 @@
 """The project screens: list, export, page, create, edit, move, assign, archive, home pages."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -24,6 +23,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.queries import queries_on_page
 from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
 
 
@@ -634,27 +634,6 @@ def test_the_admin_home_links_to_the_stages(client, login_as):
 # --- no query per row -------------------------------------------------------------------------
 
 
-@contextmanager
-def _counting_queries(db):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
-def _queries(client, db, path: str) -> int:
-    assert client.get(path).status_code == 200  # warm up
-    with _counting_queries(db) as statements:
-        assert client.get(path).status_code == 200
-    return len(statements)
-
-
 def _add_projects(count: int, officers, organizations, measured) -> None:
     stages = ["identified", "contacted", "applied", "incubated", "declined"]
     for n in range(count):
@@ -681,8 +660,8 @@ def test_list_project_page_and_board_issue_a_constant_number_of_queries(client, 
              "/"]
     _add_projects(9, officers, organizations, measured)
     pipeline.move_project(admin, measured, pipeline.get_stage("contacted"), "Premier appel")
-    small = {path: _queries(client, db, path) for path in pages}
+    small = {path: queries_on_page(client, db, path) for path in pages}
     _add_projects(50, officers, organizations, measured)
     pipeline.move_project(admin, measured, pipeline.get_stage("applied"), "Dossier reçu")
-    large = {path: _queries(client, db, path) for path in pages}
+    large = {path: queries_on_page(client, db, path) for path in pages}
     assert large == small, (small, large)
