@@ -92,6 +92,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            _sqlite_foreign_keys(connection, enforced=False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +103,21 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            _sqlite_foreign_keys(connection, enforced=True)
+
+
+def _sqlite_foreign_keys(connection, enforced):
+    """Batch migrations rebuild a SQLite table by copying it and dropping the old one, which
+    enforced foreign keys refuse while other rows refer to it: they are off while migrating
+    (PRAGMA has no effect inside a transaction, hence the commits), then checked and back on."""
+    connection.commit()
+    if enforced:
+        broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'the migration left rows with broken references: {broken[:5]}')
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
+    connection.commit()
 
 
 if context.is_offline_mode():

@@ -46,6 +46,49 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
         db.engine.dispose()
 
 
+def _organization_and_projects(conn, stage_id: int, project_ids) -> None:
+    conn.execute(sa.text(
+        "INSERT INTO organizations (id, name, name_arabic, kind, legal_identifier, city,"
+        " address, website, description, themes, sdgs, created_at, updated_at, version)"
+        " VALUES (1, 'O', '', 'association', '', '', '', '', '', 0, 0, :t, :t, 1)"),
+        {"t": "2024-01-01 00:00:00"})
+    for pid in project_ids:
+        conn.execute(sa.text(
+            "INSERT INTO projects (id, name, name_arabic, description, organization_id,"
+            " stage_id, cohort, stage_entered_at, themes, sdgs, created_at, updated_at,"
+            " version) VALUES (:p, 'P', '', '', 1, :s, '', :t, 0, 0, :t, :t, 1)"),
+            {"p": pid, "s": stage_id, "t": "2024-01-01 00:00:00"})
+
+
+def test_a_table_others_refer_to_is_rebuilt_without_losing_a_row(empty_database_url):
+    """0011 rebuilds `indicators` on SQLite (batch mode) while measurements refer to it: the
+    migration must neither fail on the foreign keys nor lose a figure, and it marks the
+    volunteers as a headcount."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0010_live_projects_index")
+        with db.engine.begin() as conn:
+            stage = conn.execute(sa.text("SELECT MIN(id) FROM stages")).scalar()
+            _organization_and_projects(conn, stage, project_ids=(1,))
+            for mid, code in ((1, "jobs"), (2, "volunteers")):  # the catalog 0004 wrote
+                conn.execute(sa.text(
+                    "INSERT INTO measurements (id, project_id, indicator_id, period_start,"
+                    " period_end, value, source, note, created_at, updated_at, version)"
+                    " SELECT :m, 1, id, '2024-01-01', '2024-06-30', 1200, 'self-reported', '',"
+                    " :t, :t, 1 FROM indicators WHERE code = :c"),
+                    {"m": mid, "c": code, "t": "2024-07-01 00:00:00"})
+        upgrade()
+        with db.engine.connect() as conn:
+            figures = conn.execute(sa.text(
+                "SELECT m.id, i.code, i.adds_up FROM measurements m"
+                " JOIN indicators i ON i.id = m.indicator_id ORDER BY m.id")).all()
+            enforced = (conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+                        if conn.dialect.name == "sqlite" else 1)
+        assert [tuple(row) for row in figures] == [(1, "jobs", True), (2, "volunteers", False)]
+        assert enforced == 1  # the migration turned the foreign keys back on
+        db.engine.dispose()
+
+
 def test_the_stage_leaving_dates_are_filled_from_the_next_transition(empty_database_url):
     """0007 fills `left_at` for the history recorded before it, project by project."""
     app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
@@ -54,17 +97,7 @@ def test_the_stage_leaving_dates_are_filled_from_the_next_transition(empty_datab
         with db.engine.begin() as conn:
             stage = conn.execute(sa.text("SELECT id FROM stages ORDER BY position")).scalars()
             first, second = list(stage)[:2]
-            conn.execute(sa.text(
-                "INSERT INTO organizations (id, name, name_arabic, kind, legal_identifier, city,"
-                " address, website, description, themes, sdgs, created_at, updated_at, version)"
-                " VALUES (1, 'O', '', 'association', '', '', '', '', '', 0, 0, :t, :t, 1)"),
-                {"t": "2024-01-01 00:00:00"})
-            for pid in (1, 2):
-                conn.execute(sa.text(
-                    "INSERT INTO projects (id, name, name_arabic, description, organization_id,"
-                    " stage_id, cohort, stage_entered_at, themes, sdgs, created_at, updated_at,"
-                    " version) VALUES (:p, 'P', '', '', 1, :s, '', :t, 0, 0, :t, :t, 1)"),
-                    {"p": pid, "s": second, "t": "2024-01-01 00:00:00"})
+            _organization_and_projects(conn, second, project_ids=(1, 2))
             rows = [(1, 1, first, "2024-01-01 09:00:00"), (2, 1, second, "2024-02-01 09:00:00"),
                     (3, 2, first, "2024-03-01 09:00:00")]
             for tid, pid, sid, at in rows:
