@@ -128,6 +128,7 @@ class IndicatorForm(FlaskForm):
         validators=[InputRequired(_l("Give a whole number.")),
                     NumberRange(min=0, max=100000, message=_l("Give a whole number."))])
     active = BooleanField(_l("In use"), default=True)
+    adds_up = BooleanField(_l("The figures of successive periods add up"), default=True)
 
 
 class NewIndicatorForm(IndicatorForm):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -73,6 +73,9 @@ class Indicator(db.Model):
     part_of_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # True: the figures of successive periods add up (jobs created, revenue). False: the
+    # latest figure is the number (volunteers today), so totals take each project's latest.
+    adds_up: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     part_of: Mapped[Indicator | None] = relationship(remote_side=[id])
 

@@ -8,6 +8,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 
 from crm.audit import services as audit
 from crm.common.money import to_decimal
@@ -35,6 +36,8 @@ DEFAULT_INDICATORS = [
     ("revenue", "Revenue", "Chiffre d'affaires", "رقم المعاملات", "MAD", {8}, "PI1775", None),
     ("volunteers", "Volunteers", "Bénévoles", "المتطوعون", "people", {17}, "OI1682", None),
 ]
+# Indicators whose latest figure is the number (a headcount), not the sum of the periods.
+LATEST_FIGURE_COUNTS = {"volunteers"}
 
 
 def ensure_default_indicators() -> None:
@@ -44,7 +47,8 @@ def ensure_default_indicators() -> None:
         if code not in existing:
             indicator = Indicator(code=code, name_en=en, name_fr=fr, name_ar=ar, unit=unit,
                                   sdgs=sdgs, standard_reference=ref, position=position * 10,
-                                  part_of=existing.get(parent))
+                                  part_of=existing.get(parent),
+                                  adds_up=code not in LATEST_FIGURE_COUNTS)
             db.session.add(indicator)
             existing[code] = indicator
     db.session.commit()
@@ -295,10 +299,18 @@ def series(project_ids) -> dict[Indicator, list[tuple[date, Decimal]]]:
 
 
 def totals(project_ids) -> dict[Indicator, Decimal]:
-    """Sum of every measurement per indicator over the given projects."""
-    query = (db.select(Measurement.indicator_id, func.sum(Measurement.value))
-             .where(Measurement.project_id.in_(project_ids))
-             .group_by(Measurement.indicator_id))
+    """Per indicator over the given projects: the sum of every figure where figures add up,
+    the sum of each project's latest figure where the latest figure is the number."""
+    figure = aliased(Measurement)
+    latest_end = (db.select(func.max(Measurement.period_end))
+                  .where(Measurement.project_id == figure.project_id,
+                         Measurement.indicator_id == figure.indicator_id)
+                  .scalar_subquery())
+    counted = or_(Indicator.adds_up.is_(True), figure.period_end == latest_end)
+    query = (db.select(figure.indicator_id, func.sum(figure.value))
+             .join(Indicator, Indicator.id == figure.indicator_id)
+             .where(figure.project_id.in_(project_ids), counted)
+             .group_by(figure.indicator_id))
     indicators = {i.id: i for i in list_indicators(active_only=False)}
     rows = {indicators[i]: v for i, v in db.session.execute(query)}
     return dict(sorted(rows.items(), key=lambda item: item[0].position))

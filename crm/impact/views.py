@@ -71,7 +71,8 @@ def _indicator_data(form: IndicatorForm) -> dict:
             "name_en": form.name_en.data, "unit": form.unit.data, "sdgs": set(form.sdgs.data),
             "standard_reference": form.standard_reference.data or "",
             "part_of_id": int(form.part_of_id.data) if form.part_of_id.data else None,
-            "position": form.position.data, "active": form.active.data}
+            "position": form.position.data, "active": form.active.data,
+            "adds_up": form.adds_up.data}
 
 
 @bp.get("/impact/indicators")

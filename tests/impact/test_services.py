@@ -265,6 +265,28 @@ def test_totals_series_and_latest_are_exact_to_the_centime(app, officer):
         ("revenue", Decimal("0.20"))]
 
 
+def test_a_headcount_totals_each_projects_latest_figure(app, officer):
+    a, b = make_project(), make_project()
+    _record(officer, a, "volunteers", H1, 10)
+    _record(officer, a, "volunteers", H2, 12)
+    _record(officer, b, "volunteers", H1, 5)
+    _record(officer, a, "jobs", H1, 3)
+    _record(officer, a, "jobs", H2, 4)
+    totals = {i.code: v for i, v in services.totals([a.id, b.id]).items()}
+    assert totals == {"volunteers": Decimal("17"), "jobs": Decimal("7")}
+
+
+def test_an_admin_says_whether_an_indicators_figures_add_up(app, db, officer):
+    volunteers = _indicator("volunteers")
+    assert not volunteers.adds_up and _indicator("jobs").adds_up
+    project = make_project()
+    _record(officer, project, "volunteers", H1, 10)
+    _record(officer, project, "volunteers", H2, 12)
+    names = {name: getattr(volunteers, name) for name in ("name_ar", "name_fr", "name_en", "unit")}
+    services.save_indicator(None, volunteers, **names, adds_up=True)
+    assert services.totals([project.id]) == {volunteers: Decimal("22")}
+
+
 def _panel(app, **kwargs) -> str:
     with app.test_request_context():
         return render_template("impact/_panel.html",
@@ -272,8 +294,8 @@ def _panel(app, **kwargs) -> str:
 
 
 def _cells(page: str, label: str) -> str:
-    row = re.search(rf"<th scope=\"row\"[^>]*>{re.escape(label)}</th>\s*<td[^>]*>(.*?)</td>",
-                    page)
+    row = re.search(rf"<th scope=\"row\"[^>]*>{re.escape(label)}(?:<div[^>]*>[^<]*</div>)?"
+                    r"</th>\s*<td[^>]*>(.*?)</td>", page)
     return row.group(1).strip() if row else ""
 
 
@@ -290,7 +312,9 @@ def test_the_organization_panel_totals_equal_the_sums_of_the_records(app, office
     _record(officer, b, "jobs", H3, 4)
     page = _panel(app, project_ids=[a.id, b.id], organization_id=organization.id)
     assert "1,234,568.19" in _cells(page, "Revenue") and "MAD" in _cells(page, "Revenue")
-    assert _cells(page, "Volunteers") == "1,234,568.19"
+    # Volunteers is a headcount: each project's latest figure (a: H2, b: H1), not every period.
+    assert _cells(page, "Volunteers") == "1,234,568.09"
+    assert "Latest figure of each project" in page
     assert _cells(page, "Jobs created") == "7"
     assert _cells(page, "Jobs created — of which women") == "2"
     assert "over all periods" in page

@@ -83,6 +83,8 @@ def test_admins_see_the_catalog(client, login_as):
     assert "jobs_women" in page and "Emplois créés" in page and "مناصب الشغل المحدثة" in page
     assert "Beneficiaries reached" in page and "PI3687" in page and "MAD" in page
     assert "<code>jobs</code> · Jobs created" in page  # the "of which" parent
+    volunteers = page[page.index("<code>volunteers</code>"):]
+    assert "Latest figure of each project" in volunteers[:volunteers.index("</tr>")]
 
 
 def test_an_admin_creates_an_indicator_with_its_three_names(client, login_as, db):
@@ -127,6 +129,12 @@ def test_an_admin_edits_an_indicator(client, login_as, db):
     volunteers = _indicator("volunteers")
     assert volunteers.name_fr == "Bénévoles actifs" and volunteers.active is False
     assert volunteers not in services.list_indicators()
+    assert volunteers.adds_up is False  # the box stays unticked
+
+    data |= {"adds_up": "y", "active": "y"}
+    assert client.post(f"/impact/indicators/{volunteers.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert _indicator("volunteers").adds_up is True
 
 
 def test_a_total_cannot_become_a_part(client, login_as, db):
