@@ -76,17 +76,6 @@ def snapshot(obj, fields: list[str]) -> dict:
             (None, "", set())}
 
 
-def history(entity_type: str, entity_id: int, limit: int = 50) -> list[AuditEntry]:
-    query = (
-        db.select(AuditEntry)
-        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
-        .options(db.joinedload(AuditEntry.actor))
-        .order_by(AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
-
-
 FIELD_LABELS = {
     "purpose": _l("Purpose"), "given_on": _l("Given on"), "withdrawn_on": _l("Withdrawn on"),
     "traces_removed": _l("Stored values anonymized"),

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from crm.audit import services as audit_services
+from crm.audit import history as audit_history
 from crm.auth.permissions import can, require
 from crm.common.listing import ListParams, paginate
 from crm.common.web import actor, report_service_error
@@ -102,7 +102,7 @@ def _render_forum(forum: Forum, session_form: SessionForm | None = None):
         totals=services.forum_figures(forum),
         window_days=services.FOLLOW_UP_WINDOW_DAYS,
         session_form=session_form,
-        history=audit_services.history("forum", forum.id),
+        history=audit_history.history("forum", forum.id),
     )
 
 

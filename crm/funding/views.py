@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.audit import services as audit_services
+from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
@@ -141,7 +141,7 @@ def show_funder(funder_id: int):
         person_q=person_q,
         person_choices=[p for p in found if p.id not in contact_ids],
         contact_form=FunderContactForm(),
-        history=audit_services.history("funder", funder.id),
+        history=audit_history.history("funder", funder.id),
     )
 
 
@@ -273,7 +273,7 @@ def show_opportunity(opportunity_id: int):
         "funding/show_opportunity.html",
         opportunity=opportunity,
         progress=services.campaign_progress(campaign) if campaign else None,
-        history=audit_services.history("funding_opportunity", opportunity.id),
+        history=audit_history.history("funding_opportunity", opportunity.id),
     )
 
 
@@ -338,7 +338,7 @@ def _render_campaign(campaign: CrowdfundingCampaign, form: CampaignUpdateForm | 
         opportunity=campaign.opportunity,
         progress=services.campaign_progress(campaign),
         form=form,
-        history=audit_services.history("campaign", campaign.id),
+        history=audit_history.history("campaign", campaign.id),
     )
 
 

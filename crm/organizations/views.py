@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.audit import services as audit_services
+from crm.audit import history as audit_history
 from crm.auth.permissions import ensure, require
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
@@ -132,7 +132,7 @@ def show_organization(organization_id: int):
         interaction_target={"organization_id": organization.id},
         followups=followup_services.followups_of(organization_id=organization.id),
         followup_target={"organization_id": organization.id},
-        history=audit_services.history(services.ENTITY, organization.id),
+        history=audit_history.history(services.ENTITY, organization.id),
         themes=[theme for theme in Theme if theme in organization.themes],
         sdgs=[(number, labels[number]) for number in sorted(organization.sdgs)],
         person_q=person_q,

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.audit import services as audit_services
+from crm.audit import history as audit_history
 from crm.auth.permissions import ensure, require
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
@@ -127,7 +127,7 @@ def show_person(person_id: int):
         followup_target={"person_id": person.id},
         invitations=invitation_services.invitations_of(person.id),
         portal_account=invitation_services.account_of(person.id),
-        history=audit_services.history(services.ENTITY, person.id),
+        history=audit_history.history(services.ENTITY, person.id),
         consents=privacy_services.consents_of(person.id),
         org_q=org_q,
         organization_choices=(organization_services.search_organizations(org_q)

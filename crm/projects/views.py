@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.audit import services as audit_services
+from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
 from crm.common.forms import conflict_rows
 from crm.common.listing import ListParams, paginate
@@ -126,7 +126,7 @@ def _render_project(project: Project, move_form: MoveProjectForm | None = None,
         followup_target={"project_id": project.id},
         funding=funding_services.funding_panel(project_id=project.id),
         impact=impact_services.impact_panel([project.id]),
-        history=audit_services.history("project", project.id),
+        history=audit_history.history("project", project.id),
         sdg_labels=sdg_labels(),
     )
 

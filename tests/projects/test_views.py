@@ -438,6 +438,20 @@ def test_a_manager_assigns_and_unassigns_an_officer(client, login_as, db):
     assert _reload(db, project.id).officer_id is None
 
 
+def test_the_history_names_the_officers_rather_than_their_ids(client, login_as, db):
+    login_as(Role.MANAGER)
+    first = make_user(Role.OFFICER, full_name="Youssef Tazi")
+    second = make_user(Role.OFFICER, full_name="Nadia Berrada")
+    project = make_project()
+    for version, officer in enumerate((first, second), start=project.version):
+        client.post(f"/projects/{project.id}/officer",
+                    data={"assign-officer_id": str(officer.id), "assign-version": str(version)})
+    page = _text(client.get(f"/projects/{project.id}"))
+    history = page[page.index('id="history-title"'):]
+    assert "<del><bdi>Youssef Tazi</bdi></del> → <ins><bdi>Nadia Berrada</bdi></ins>" in history
+    assert f"<bdi>{second.id}</bdi>" not in history
+
+
 def test_assigning_a_stale_version_is_refused(client, login_as, db):
     login_as(Role.MANAGER)
     first, second = make_user(Role.OFFICER), make_user(Role.OFFICER)
