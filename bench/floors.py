@@ -37,7 +37,7 @@ def floor(slug: str):
 def _whole_days(later: str, earlier: str, dialect: str) -> str:
     """The whole days from `earlier` to `later`, rounded down (as the reports count them)."""
     if dialect == "postgresql":
-        return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400) AS INTEGER)"
+        return f"CAST(FLOOR(date_part('epoch', {later} - {earlier}) / 86400) AS INTEGER)"
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 

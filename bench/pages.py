@@ -162,7 +162,9 @@ def _deep(table: str, per_page: int) -> int:
 
 def _busiest_ids() -> dict[str, int | None]:
     """The project with the most transitions and figures, the organization with the most
-    members, the person with the most memberships, participations and follow-ups."""
+    members among those whose projects have figures (every panel of its page has something to
+    show, at every scale), the person with the most memberships, participations and
+    follow-ups."""
     return {
         "project": _scalar(
             "SELECT p.id FROM projects p WHERE p.archived_at IS NULL ORDER BY "
@@ -170,7 +172,9 @@ def _busiest_ids() -> dict[str, int | None]:
             "(SELECT COUNT(*) FROM measurements m WHERE m.project_id = p.id) DESC, p.id LIMIT 1"),
         "organization": _scalar(
             "SELECT m.organization_id FROM memberships m JOIN organizations o "
-            "ON o.id = m.organization_id WHERE o.archived_at IS NULL "
+            "ON o.id = m.organization_id WHERE o.archived_at IS NULL AND EXISTS ("
+            "SELECT 1 FROM projects p JOIN measurements x ON x.project_id = p.id "
+            "WHERE p.organization_id = o.id) "
             "GROUP BY m.organization_id ORDER BY COUNT(*) DESC, m.organization_id LIMIT 1"),
         "person": _scalar(
             "SELECT x.person_id FROM (SELECT person_id FROM memberships UNION ALL "
