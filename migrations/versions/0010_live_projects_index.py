@@ -1,7 +1,6 @@
-"""Live projects per officer and stage, read from the index alone: a partial index on
-(officer_id, stage_id, organization_id) where the project is not archived (officer workload
-report, officer home; the projects list counts its rows from it, joined to the stages and
-organizations).
+"""Partial indexes on the live (not archived) projects, read without the table: per officer
+and stage (officer workload report, officer home), and per stage by waiting time, which now
+leaves the archived projects out (the board, its counts, the projects list's count).
 
 Revision ID: 0010_live_projects_index
 Revises: 0009_forum_outcome_indexes
@@ -23,10 +22,16 @@ LIVE = sa.text('archived_at IS NULL')
 
 def upgrade():
     with op.batch_alter_table('projects', schema=None) as batch_op:
-        batch_op.create_index('ix_projects_live', ['officer_id', 'stage_id', 'organization_id'],
+        batch_op.create_index('ix_projects_live', ['officer_id', 'stage_id'],
+                              unique=False, sqlite_where=LIVE, postgresql_where=LIVE)
+        batch_op.drop_index('ix_projects_stage_waiting')
+        batch_op.create_index('ix_projects_stage_waiting', ['stage_id', 'stage_entered_at'],
                               unique=False, sqlite_where=LIVE, postgresql_where=LIVE)
 
 
 def downgrade():
     with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.drop_index('ix_projects_stage_waiting')
+        batch_op.create_index('ix_projects_stage_waiting', ['stage_id', 'stage_entered_at'],
+                              unique=False)
         batch_op.drop_index('ix_projects_live')
