@@ -19,6 +19,7 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.followups.links import absolute_url
+from crm.jobs.runner import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +68,25 @@ def _message(user: User) -> EmailMessage:
 
 
 def request_reset(email: str) -> bool:
-    """Email a reset link to the active account using this address. False when nothing was
-    sent; the caller answers the same either way, so nobody learns who has an account."""
+    """Have a reset link emailed to the active account using this address, in the background:
+    the answer takes the same time whether there is an account or not. False when there is
+    none; the caller answers the same either way, so nobody learns who has an account."""
     user = auth_services.get_user_by_email(email)
     if user is None or not user.active:
         return False
+    enqueue("auth.send_reset", user.id)
+    return True
+
+
+def send_reset(user_id: int) -> None:
+    """The background task: email the link (a failure is logged, there is nobody to tell)."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return
     try:
-        return send_messages([_message(user)]) == 1
+        send_messages([_message(user)])
     except (OSError, smtplib.SMTPException) as error:
         log.warning("password reset link for user %s not sent: %s", user.id, error)
-        return False
 
 
 def load(token: str) -> User:

@@ -11,9 +11,11 @@ QUEUE_NAME = "crm"
 
 def _task(name: str):
     """Tasks by name, so that RQ stores a plain string and imports nothing at enqueue time."""
+    from crm.auth import reset
     from crm.imports import services as imports
 
-    return {"imports.analyse": imports.analyse_job, "imports.run": imports.run_job}[name]
+    return {"imports.analyse": imports.analyse_job, "imports.run": imports.run_job,
+            "auth.send_reset": reset.send_reset}[name]
 
 
 def run_task(name: str, job_id: int) -> None:
@@ -42,7 +44,8 @@ def redis_connection():
 
 
 def enqueue(name: str, job_id: int) -> None:
-    """Run the task in the background according to JOB_RUNNER: rq, thread or inline."""
+    """Run the task (on the record `job_id`) in the background according to JOB_RUNNER: rq,
+    thread or inline. The caller commits first: the task reads what is in the database."""
     runner = current_app.config["JOB_RUNNER"]
     if runner == "inline":
         _task(name)(job_id)
