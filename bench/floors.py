@@ -76,11 +76,15 @@ def _round(expression: str, dialect: str) -> str:
 
 @floor("funnel")
 def funnel(dialect: str, args: Mapping) -> tuple[str, dict]:
-    share = _round("100.0 * COUNT(p.id) / NULLIF((SELECT COUNT(*) FROM projects p WHERE "
-                   f"{LIVE}), 0)", dialect)
-    return (f"""SELECT s.code, COUNT(p.id), {share}
-        FROM stages s LEFT JOIN projects p ON p.stage_id = s.id AND {LIVE}
-        GROUP BY s.id, s.code, s.position, s.active HAVING s.active OR COUNT(p.id) > 0
+    """Live projects counted per stage first (from the index of live projects per stage),
+    then joined to the stages."""
+    share = _round("100.0 * COALESCE(c.n, 0) / NULLIF((SELECT SUM(n) FROM counts), 0)",
+                   dialect)
+    return (f"""WITH counts AS (
+            SELECT p.stage_id, COUNT(*) AS n FROM projects p WHERE {LIVE} GROUP BY p.stage_id)
+        SELECT s.code, COALESCE(c.n, 0), {share}
+        FROM stages s LEFT JOIN counts c ON c.stage_id = s.id
+        WHERE s.active OR c.n > 0
         ORDER BY s.position""", {})
 
 
