@@ -12,7 +12,7 @@ from crm.auth.permissions import can, ensure, public, require
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.records import ConflictError
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups import calendar, services
 from crm.followups.forms import (
@@ -57,9 +57,7 @@ def _target(source):
 
 def _editable_followup(followup_id: int) -> FollowUp:
     """The follow-up, when the current user may close or reschedule it (404 otherwise)."""
-    followup = services.get_followup(followup_id)
-    if followup is None:
-        abort(404)
+    followup = found_or_404(services.get_followup(followup_id))
     ensure(current_user, "followup.edit", followup)
     return followup
 
@@ -92,9 +90,8 @@ def list_my_followups():
     viewing = actor()
     assignee_id = request.args.get("assignee", type=int)
     if assignee_id and assignee_id != viewing.id:
-        viewing = services.get_assignee(assignee_id) if _may_see_others() else None
-        if viewing is None:
-            abort(404)
+        viewing = found_or_404(services.get_assignee(assignee_id) if _may_see_others()
+                               else None)  # others' agendas: managers and admins only
     own = viewing.id == current_user.id
     token = current_user.calendar_token if own else None
     return render_template(
@@ -213,9 +210,7 @@ def regenerate_calendar_token():
 @bp.get("/calendar/<token>.ics")
 @public  # opened by calendar applications: the secret token in the URL is the credential
 def export_calendar(token: str):
-    user = auth_services.get_user_by_calendar_token(token)
-    if user is None:
-        abort(404)
+    user = found_or_404(auth_services.get_user_by_calendar_token(token))
     body = calendar.build_calendar(user, services.open_followups(user))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="follow-ups.ics"'})

@@ -18,7 +18,7 @@ from flask_login import current_user
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, require
 from crm.common.listing import ListParams, paginate
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.followups.models import FollowUpKind
@@ -47,10 +47,7 @@ def _keep_the_session_in_links(endpoint: str, values: dict) -> None:
 
 
 def _forum_or_404(forum_id: int) -> Forum:
-    forum = services.get_forum(forum_id)
-    if forum is None:
-        abort(404)
-    return forum
+    return found_or_404(services.get_forum(forum_id))
 
 
 def _session_or_404(forum_id: int, session_id: int) -> ForumSession:
@@ -175,9 +172,7 @@ def add_participation(forum_id: int, session_id: int):
     session = _session_or_404(forum_id, session_id)
     form = ParticipationForm()
     if form.validate_on_submit():
-        person = people_services.get_person(form.person_id.data)
-        if person is None:
-            abort(404)
+        person = found_or_404(people_services.get_person(form.person_id.data))
         try:
             services.add_participation(actor(), session, person,
                                        ParticipationRole(form.role.data), form.attended.data)

@@ -11,7 +11,7 @@ from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.spreadsheet import export_response
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.funding import services
 from crm.funding.forms import (
@@ -38,17 +38,11 @@ bp = Blueprint("funding", __name__)
 
 
 def _funder_or_404(funder_id: int) -> Funder:
-    funder = services.get_funder(funder_id)
-    if funder is None:
-        abort(404)
-    return funder
+    return found_or_404(services.get_funder(funder_id))
 
 
 def _opportunity_or_404(opportunity_id: int) -> FundingOpportunity:
-    opportunity = services.get_opportunity(opportunity_id)
-    if opportunity is None:
-        abort(404)
-    return opportunity
+    return found_or_404(services.get_opportunity(opportunity_id))
 
 
 def _editable_opportunity(opportunity_id: int) -> FundingOpportunity:
@@ -59,10 +53,7 @@ def _editable_opportunity(opportunity_id: int) -> FundingOpportunity:
 
 
 def _campaign_or_404(campaign_id: int) -> CrowdfundingCampaign:
-    campaign = services.get_campaign(campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
+    return found_or_404(services.get_campaign(campaign_id))
 
 
 # -- funders -------------------------------------------------------------------------------
@@ -197,9 +188,7 @@ def add_funder_contact(funder_id: int):
     funder = _funder_or_404(funder_id)
     form = FunderContactForm()
     if form.validate_on_submit():
-        person = people_services.get_person(form.person_id.data)
-        if person is None:
-            abort(404)
+        person = found_or_404(people_services.get_person(form.person_id.data))
         try:
             services.add_funder_contact(actor(), funder, person)
         except ServiceError as error:
@@ -217,9 +206,7 @@ def add_funder_contact(funder_id: int):
 @require("funder.manage")
 def remove_funder_contact(funder_id: int, person_id: int):
     funder = _funder_or_404(funder_id)
-    person = next((p for p in funder.contacts if p.id == person_id), None)
-    if person is None:
-        abort(404)
+    person = found_or_404(next((p for p in funder.contacts if p.id == person_id), None))
     if EmptyForm().validate_on_submit():
         services.remove_funder_contact(actor(), funder, person)
         flash(_("%(person)s is no longer a contact of this funder.",

@@ -11,7 +11,7 @@ from flask_login import current_user
 from crm.auth.permissions import ensure, require
 from crm.common.forms import EmptyForm, conflict_rows
 from crm.common.records import ConflictError
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.impact import services, targets
 from crm.impact.forms import (
@@ -102,9 +102,7 @@ def create_indicator():
 @bp.route("/impact/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @require("indicators.manage")
 def edit_indicator(indicator_id: int):
-    indicator = services.get_indicator_by_id(indicator_id)
-    if indicator is None:
-        abort(404)
+    indicator = found_or_404(services.get_indicator_by_id(indicator_id))
     form = IndicatorForm(obj=indicator, part_of_id=str(indicator.part_of_id or ""))
     form.part_of_id.choices = _part_of_choices(indicator)
     if form.validate_on_submit():
@@ -121,10 +119,7 @@ def edit_indicator(indicator_id: int):
 # -- targets -----------------------------------------------------------------------------------
 
 def _target_or_404(target_id: int) -> ImpactTarget:
-    target = targets.get_target(target_id)
-    if target is None:
-        abort(404)
-    return target
+    return found_or_404(targets.get_target(target_id))
 
 
 def _target_indicator_choices(target: ImpactTarget | None) -> list[tuple[str, str]]:

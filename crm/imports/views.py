@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from crm.auth.permissions import require
 from crm.common.spreadsheet import export_response
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followups
 from crm.followups.models import FollowUpKind
@@ -55,10 +55,7 @@ def import_reasons_filter(reasons: list[str]) -> str:
 
 
 def _forum_or_404(forum_id: int) -> Forum:
-    forum = get_forum(forum_id)
-    if forum is None:
-        abort(404)
-    return forum
+    return found_or_404(get_forum(forum_id))
 
 
 def _job_or_404(forum: Forum, job_id: int) -> ImportJob:

@@ -1,14 +1,14 @@
 """Routes of the invitations domain: inviting a person to the portal, sending the invitation
 again, withdrawing it, and the page the invitation link opens."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crm.auth.permissions import ensure, public, require
 from crm.common.forms import EmptyForm
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.i18n import LANGUAGE_COOKIE
 from crm.invitations import services
@@ -22,17 +22,13 @@ bp = Blueprint("invitations", __name__)
 
 def _managed_person(person_id: int) -> Person:
     """The person, when the current user may invite them (404 otherwise)."""
-    person = get_person(person_id)
-    if person is None:
-        abort(404)
+    person = found_or_404(get_person(person_id))
     ensure(current_user, "invitation.manage", person)
     return person
 
 
 def _managed_invitation(invitation_id: int) -> Invitation:
-    invitation = services.get_invitation(invitation_id)
-    if invitation is None:
-        abort(404)
+    invitation = found_or_404(services.get_invitation(invitation_id))
     ensure(current_user, "invitation.manage", invitation.person)
     return invitation
 

@@ -1,7 +1,7 @@
 """Screens of the organizations domain: list, export, record page, create, edit, archive,
 merge and members."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
@@ -39,10 +39,7 @@ bp = Blueprint("organizations", __name__)
 
 
 def _get_organization(organization_id: int) -> Organization:
-    organization = services.get_organization(organization_id)
-    if organization is None:
-        abort(404)
-    return organization
+    return found_or_404(services.get_organization(organization_id))
 
 
 def _editable_organization(organization_id: int) -> Organization:
@@ -232,9 +229,7 @@ def add_member(organization_id: int):
     organization = _editable_organization(organization_id)
     form = MemberForm()
     if form.validate_on_submit():
-        person = people_services.get_person(form.person_id.data)
-        if person is None:
-            abort(404)
+        person = found_or_404(people_services.get_person(form.person_id.data))
         try:
             services.add_member(actor(), organization, person, MembershipRole(form.role.data))
         except ServiceError as error:
@@ -252,9 +247,8 @@ def add_member(organization_id: int):
 @require("organization.edit")
 def remove_member(organization_id: int, membership_id: int):
     organization = _editable_organization(organization_id)
-    membership = next((m for m in organization.memberships if m.id == membership_id), None)
-    if membership is None:
-        abort(404)
+    membership = found_or_404(next((m for m in organization.memberships
+                                    if m.id == membership_id), None))
     if EmptyForm().validate_on_submit():
         name = membership.person.display_name
         services.remove_member(actor(), membership)

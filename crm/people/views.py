@@ -1,7 +1,7 @@
 """Screens of the people domain: list, export, record page, create, edit, archive, merge
 and the organizations a person belongs to."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region
 from crm.common.spreadsheet import export_response
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.interactions import services as interaction_services
@@ -38,10 +38,7 @@ bp = Blueprint("people", __name__)
 
 
 def _get_person(person_id: int) -> Person:
-    person = services.get_person(person_id)
-    if person is None:
-        abort(404)
-    return person
+    return found_or_404(services.get_person(person_id))
 
 
 def _editable_person(person_id: int) -> Person:
@@ -221,9 +218,8 @@ def add_membership(person_id: int):
     person = _get_person(person_id)
     form = MembershipForm()
     if form.validate_on_submit():
-        organization = organization_services.get_organization(form.organization_id.data)
-        if organization is None:
-            abort(404)
+        organization = found_or_404(
+            organization_services.get_organization(form.organization_id.data))
         ensure(current_user, "organization.edit", organization)
         try:
             organization_services.add_member(actor(), organization, person,

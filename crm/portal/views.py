@@ -10,7 +10,7 @@ from flask_login import current_user
 from crm.auth.permissions import ensure, require
 from crm.common.forms import conflict_rows
 from crm.common.records import ConflictError
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.impact import services as impact
 from crm.impact.forms import MeasurementForm
@@ -37,17 +37,13 @@ def _my_person():
 
 
 def _my_organization(organization_id: int):
-    organization = organizations.get_organization(organization_id)
-    if organization is None:
-        abort(404)
+    organization = found_or_404(organizations.get_organization(organization_id))
     ensure(current_user, "portal.edit_organization", organization)
     return organization
 
 
 def _my_project(project_id: int, action: str = "portal.edit_project"):
-    project = projects.get_project(project_id)
-    if project is None:
-        abort(404)
+    project = found_or_404(projects.get_project(project_id))
     ensure(current_user, action, project)
     return project
 

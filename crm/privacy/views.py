@@ -12,7 +12,7 @@ from crm.auth.permissions import ensure, require
 from crm.common import phones
 from crm.common.forms import EmptyForm
 from crm.common.reference import Region
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups.models import FollowUpKind, FollowUpStatus
 from crm.forums.models import ParticipationRole
@@ -42,16 +42,11 @@ def new_consent_form():
 
 
 def _person(person_id: int) -> Person:
-    person = people_services.get_person(person_id)
-    if person is None:
-        abort(404)
-    return person
+    return found_or_404(people_services.get_person(person_id))
 
 
 def _managed_consent(consent_id: int) -> Consent:
-    consent = services.get_consent(consent_id)
-    if consent is None:
-        abort(404)
+    consent = found_or_404(services.get_consent(consent_id))
     ensure(current_user, "consent.manage", _person(consent.person_id))
     return consent
 

@@ -12,7 +12,7 @@ from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
@@ -42,10 +42,7 @@ def days_in_stage_filter(project: Project) -> int:
 
 
 def _project_or_404(project_id: int) -> Project:
-    project = services.get_project(project_id)
-    if project is None:
-        abort(404)
-    return project
+    return found_or_404(services.get_project(project_id))
 
 
 def _officer_choices(officers) -> list[tuple[str, str]]:

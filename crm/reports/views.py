@@ -9,6 +9,7 @@ from flask_login import current_user
 from crm.auth.permissions import require
 from crm.common.csv_export import csv_response
 from crm.common.spreadsheet import xlsx_response
+from crm.common.web import found_or_404
 from crm.i18n import format_mad
 from crm.reports.filters import ReportFilterForm, filters_from
 from crm.reports.pipeline import main_path
@@ -42,9 +43,7 @@ def _filter_form() -> ReportFilterForm:
 
 
 def _report_and_filters(slug: str):
-    report = BY_SLUG.get(slug)
-    if report is None:
-        abort(404)
+    report = found_or_404(BY_SLUG.get(slug))
     form = _filter_form()
     return report, form, filters_from(form, current_user)
 
