@@ -1,11 +1,15 @@
 """What every domain's views share: the acting user, a missing record as a 404 and showing a
 broken rule to the user."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import abort, flash
 from flask_login import current_user
 
+from crm.common.forms import conflict_rows
+from crm.common.records import ConflictError
 from crm.errors import ServiceError
 
 
@@ -30,3 +34,31 @@ def report_service_error(form, error: ServiceError) -> None:
         form[error.field].errors.append(str(error.message))
     else:
         flash(str(error.message), "danger")
+
+
+@dataclass
+class Submission:
+    """What came of a submitted edit form: saved (with what `save` returned), or not, with
+    the differences to show when someone else saved the record first."""
+
+    saved: bool = False
+    result: object = None
+    conflict: list | None = None
+
+
+def submit(form, fields: list[str], save: Callable[[], object]) -> Submission:
+    """The edit loop every domain shares: when the form is valid, `save()`. A version
+    conflict compares what the user typed with what is saved (`fields`) and gives the form the
+    saved version, so that saving again overwrites knowingly; a broken rule goes next to its
+    field. Nothing the user typed is lost either way."""
+    if not form.validate_on_submit():
+        return Submission()
+    try:
+        result = save()
+    except ConflictError as error:
+        form.version.data = error.record.version
+        return Submission(conflict=conflict_rows(form, error.record, fields))
+    except ServiceError as error:
+        report_service_error(form, error)
+        return Submission()
+    return Submission(saved=True, result=result)

@@ -9,10 +9,9 @@ from flask_login import current_user
 
 from crm.auth import services as auth_services
 from crm.auth.permissions import can, ensure, public, require
-from crm.common.forms import EmptyForm, conflict_rows
-from crm.common.records import ConflictError
+from crm.common.forms import EmptyForm
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.followups import calendar, services
 from crm.followups.forms import (
@@ -136,21 +135,13 @@ def complete_followup(followup_id: int):
     if followup.status != FollowUpStatus.OPEN:
         flash(_("This follow-up is already closed."), "info")
         return redirect(back)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.complete_followup(actor(), followup, form.outcome.data or "",
-                                       expected_version=form.version.data or None)
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, [])
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("Done: what came of it was recorded as an interaction."), "success")
-            return redirect(back)
+    done = submit(form, [], lambda: services.complete_followup(
+        actor(), followup, form.outcome.data or "", expected_version=form.version.data or None))
+    if done.saved:
+        flash(_("Done: what came of it was recorded as an interaction."), "success")
+        return redirect(back)
     return render_template("followups/complete_followup.html", form=form, followup=followup,
-                           conflict=conflict, back=back)
+                           conflict=done.conflict, back=back)
 
 
 @bp.route("/followups/<int:followup_id>/reschedule", methods=["GET", "POST"])
@@ -165,22 +156,14 @@ def reschedule_followup(followup_id: int):
     if followup.status != FollowUpStatus.OPEN:
         flash(_("This follow-up is already closed."), "info")
         return redirect(back)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.reschedule_followup(actor(), followup, form.due_on.data,
-                                         _chosen_assignee(form.assignee_id.data),
-                                         expected_version=form.version.data or None)
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, RESCHEDULE_FIELDS)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("The follow-up was rescheduled."), "success")
-            return redirect(back)
+    done = submit(form, RESCHEDULE_FIELDS, lambda: services.reschedule_followup(
+        actor(), followup, form.due_on.data, _chosen_assignee(form.assignee_id.data),
+        expected_version=form.version.data or None))
+    if done.saved:
+        flash(_("The follow-up was rescheduled."), "success")
+        return redirect(back)
     return render_template("followups/reschedule_followup.html", form=form, followup=followup,
-                           conflict=conflict, back=back)
+                           conflict=done.conflict, back=back)
 
 
 @bp.post("/followups/<int:followup_id>/cancel")

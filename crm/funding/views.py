@@ -7,11 +7,10 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
-from crm.common.forms import EmptyForm, conflict_rows
+from crm.common.forms import EmptyForm
 from crm.common.listing import ListParams, paginate
-from crm.common.records import ConflictError
 from crm.common.spreadsheet import export_response
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import Submission, actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.funding import services
 from crm.funding.forms import (
@@ -145,21 +144,14 @@ def edit_funder(funder_id: int):
     else:
         form = EditFunderForm()
     _offer_organizations(form, funder)
-    conflict = None
-    if not _searching_organizations() and form.validate_on_submit():
-        try:
-            services.update_funder(actor(), funder, expected_version=form.version.data or None,
-                                   **funder_data(form))
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, FUNDER_FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("The funder %(name)s was saved.", name=funder.display_name), "success")
-            return redirect(url_for("funding.show_funder", funder_id=funder.id))
+    done = Submission() if _searching_organizations() else submit(
+        form, FUNDER_FIELD_NAMES, lambda: services.update_funder(
+            actor(), funder, expected_version=form.version.data or None, **funder_data(form)))
+    if done.saved:
+        flash(_("The funder %(name)s was saved.", name=funder.display_name), "success")
+        return redirect(url_for("funding.show_funder", funder_id=funder.id))
     return render_template("funding/edit_funder.html", form=form, funder=funder,
-                           conflict=conflict)
+                           conflict=done.conflict)
 
 
 @bp.post("/funders/<int:funder_id>/archive")
@@ -273,22 +265,14 @@ def edit_opportunity(opportunity_id: int):
     else:
         form = EditOpportunityForm()
     _offer_choices(form, opportunity)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_opportunity(actor(), opportunity,
-                                        expected_version=form.version.data or None,
-                                        **opportunity_data(form))
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, OPPORTUNITY_FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("The funding opportunity was saved."), "success")
-            return redirect(url_for("funding.show_opportunity", opportunity_id=opportunity.id))
+    done = submit(form, OPPORTUNITY_FIELD_NAMES, lambda: services.update_opportunity(
+        actor(), opportunity, expected_version=form.version.data or None,
+        **opportunity_data(form)))
+    if done.saved:
+        flash(_("The funding opportunity was saved."), "success")
+        return redirect(url_for("funding.show_opportunity", opportunity_id=opportunity.id))
     return render_template("funding/edit_opportunity.html", form=form, opportunity=opportunity,
-                           conflict=conflict)
+                           conflict=done.conflict)
 
 
 # -- crowdfunding --------------------------------------------------------------------------

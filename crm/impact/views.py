@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import ensure, require
-from crm.common.forms import EmptyForm, conflict_rows
+from crm.common.forms import EmptyForm
 from crm.common.records import ConflictError
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.impact import services, targets
 from crm.impact.forms import (
@@ -168,20 +168,12 @@ def edit_target(target_id: int):
     target = _target_or_404(target_id)
     form = TargetForm(obj=target, indicator_id=str(target.indicator_id))
     form.indicator_id.choices = _target_indicator_choices(target)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            targets.save_target(actor(), target, expected_version=form.version.data or None,
-                                **_target_data(form))
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, TARGET_FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("The target was saved."), "success")
-            return redirect(url_for("impact.list_targets"))
-    return _render_target_form(form, target, conflict)
+    done = submit(form, TARGET_FIELD_NAMES, lambda: targets.save_target(
+        actor(), target, expected_version=form.version.data or None, **_target_data(form)))
+    if done.saved:
+        flash(_("The target was saved."), "success")
+        return redirect(url_for("impact.list_targets"))
+    return _render_target_form(form, target, done.conflict)
 
 
 @bp.post("/impact/targets/<int:target_id>/delete")
@@ -293,28 +285,19 @@ def record_measurement(project_id: int):
 def edit_measurement(measurement_id: int):
     measurement = _measurement_or_404(measurement_id, "impact.edit")
     form = EditMeasurementForm(obj=measurement)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            changes = services.update_measurement(
-                actor(), measurement, expected_version=form.version.data or None,
-                period_start=form.period_start.data, period_end=form.period_end.data,
-                value=form.value.data, note=form.note.data or "")
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
+    done = submit(form, FIELD_NAMES, lambda: services.update_measurement(
+        actor(), measurement, expected_version=form.version.data or None,
+        period_start=form.period_start.data, period_end=form.period_end.data,
+        value=form.value.data, note=form.note.data or ""))
+    if done.saved:
+        if "verified_at" in done.result:
+            flash(_("The figure was saved. It was verified before; it is self-reported "
+                    "again until someone verifies it anew."), "warning")
         else:
-            if "verified_at" in changes:
-                flash(_("The figure was saved. It was verified before; it is self-reported "
-                        "again until someone verifies it anew."), "warning")
-            else:
-                flash(_("The figure was saved."), "success")
-            return redirect(url_for("impact.list_measurements",
-                                    project_id=measurement.project_id))
+            flash(_("The figure was saved."), "success")
+        return redirect(url_for("impact.list_measurements", project_id=measurement.project_id))
     return render_template("impact/edit_measurement.html", form=form, measurement=measurement,
-                           project=measurement.project, conflict=conflict)
+                           project=measurement.project, conflict=done.conflict)
 
 
 @bp.post("/impact/measurements/<int:measurement_id>/verify")

@@ -7,13 +7,12 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import ensure, require
-from crm.common.forms import EmptyForm, conflict_rows
+from crm.common.forms import EmptyForm
 from crm.common.listing import ListParams, paginate
-from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
@@ -147,24 +146,15 @@ def edit_organization(organization_id: int):
         form = EditOrganizationForm(data=form_values(organization))
     else:
         form = EditOrganizationForm()
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_organization(actor(), organization,
-                                         expected_version=form.version.data,
-                                         **organization_data(form))
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("The organization %(name)s was saved.", name=organization.display_name),
-                  "success")
-            return redirect(url_for("organizations.show_organization",
-                                    organization_id=organization.id))
+    done = submit(form, FIELD_NAMES, lambda: services.update_organization(
+        actor(), organization, expected_version=form.version.data, **organization_data(form)))
+    if done.saved:
+        flash(_("The organization %(name)s was saved.", name=organization.display_name),
+              "success")
+        return redirect(url_for("organizations.show_organization",
+                                organization_id=organization.id))
     return render_template("organizations/edit_organization.html", form=form,
-                           organization=organization, conflict=conflict)
+                           organization=organization, conflict=done.conflict)
 
 
 @bp.post("/organizations/<int:organization_id>/archive")

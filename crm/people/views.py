@@ -7,12 +7,11 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import ensure, require
-from crm.common.forms import EmptyForm, conflict_rows
+from crm.common.forms import EmptyForm
 from crm.common.listing import ListParams, paginate
-from crm.common.records import ConflictError
 from crm.common.reference import Region
 from crm.common.spreadsheet import export_response
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.interactions import services as interaction_services
@@ -142,21 +141,13 @@ def edit_person(person_id: int):
         form = EditPersonForm(data=form_values(person))
     else:
         form = EditPersonForm()
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_person(actor(), person, expected_version=form.version.data,
-                                   **person_data(form))
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("%(name)s was saved.", name=person.display_name), "success")
-            return redirect(url_for("people.show_person", person_id=person.id))
+    done = submit(form, FIELD_NAMES, lambda: services.update_person(
+        actor(), person, expected_version=form.version.data, **person_data(form)))
+    if done.saved:
+        flash(_("%(name)s was saved.", name=person.display_name), "success")
+        return redirect(url_for("people.show_person", person_id=person.id))
     return render_template("people/edit_person.html", form=form, person=person,
-                           conflict=conflict)
+                           conflict=done.conflict)
 
 
 @bp.post("/people/<int:person_id>/archive")

@@ -8,9 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import ensure, require
-from crm.common.forms import conflict_rows
-from crm.common.records import ConflictError
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.impact import services as impact
 from crm.impact.forms import MeasurementForm
@@ -53,20 +51,13 @@ def _edit(record, form_class, fields: list[str], save, title: str, back: str):
     service (the innovator is the actor)."""
     form = form_class(data=record_values(record, fields)) if request.method == "GET" \
         else form_class()
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            save(actor(), record, form.version.data or None, form_data(form, fields))
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, fields)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("Your changes were saved."), "success")
-            return redirect(back)
+    done = submit(form, fields, lambda: save(actor(), record, form.version.data or None,
+                                             form_data(form, fields)))
+    if done.saved:
+        flash(_("Your changes were saved."), "success")
+        return redirect(back)
     return render_template("portal/edit_details.html", form=form, fields=fields, title=title,
-                           back=back, conflict=conflict)
+                           back=back, conflict=done.conflict)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

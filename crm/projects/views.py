@@ -12,7 +12,7 @@ from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
@@ -176,26 +176,17 @@ def edit_project(project_id: int):
     project = _project_or_404(project_id)
     ensure(current_user, "project.edit", project)
     form = ProjectForm(obj=project, tag_names=tag_services.tag_names(project.tags))
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_project(
-                actor(), project, expected_version=form.version.data or None,
-                tag_names=tag_services.parse_tag_names(form.tag_names.data),
-                name=form.name.data or "", name_arabic=form.name_arabic.data or "",
-                description=form.description.data or "", cohort=form.cohort.data or "",
-                themes={Theme(t) for t in form.themes.data}, sdgs=set(form.sdgs.data),
-            )
-        except ConflictError as error:
-            conflict = conflict_rows(form, error.record, FIELD_NAMES)
-            form.version.data = error.record.version
-        except ServiceError as error:
-            report_service_error(form, error)
-        else:
-            flash(_("The project %(name)s was saved.", name=project.display_name), "success")
-            return redirect(url_for("projects.show_project", project_id=project.id))
+    done = submit(form, FIELD_NAMES, lambda: services.update_project(
+        actor(), project, expected_version=form.version.data or None,
+        tag_names=tag_services.parse_tag_names(form.tag_names.data),
+        name=form.name.data or "", name_arabic=form.name_arabic.data or "",
+        description=form.description.data or "", cohort=form.cohort.data or "",
+        themes={Theme(t) for t in form.themes.data}, sdgs=set(form.sdgs.data)))
+    if done.saved:
+        flash(_("The project %(name)s was saved.", name=project.display_name), "success")
+        return redirect(url_for("projects.show_project", project_id=project.id))
     return render_template("projects/edit_project.html", form=form, project=project,
-                           conflict=conflict)
+                           conflict=done.conflict)
 
 
 @bp.post("/<int:project_id>/archive")
