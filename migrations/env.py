@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import event
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -95,16 +96,41 @@ def run_migrations_online():
         sqlite = connection.dialect.name == 'sqlite'
         if sqlite:
             _sqlite_foreign_keys(connection, enforced=False)
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+            _sqlite_transactional_ddl(connection, on=True)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                transactional_ddl=True,
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            _sqlite_foreign_keys(connection, enforced=True)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _sqlite_transactional_ddl(connection, on=False)
+                _sqlite_foreign_keys(connection, enforced=True)
+
+
+def _begin(connection):
+    connection.exec_driver_sql('BEGIN')
+
+
+def _sqlite_transactional_ddl(connection, on):
+    """SQLite can change its schema inside a transaction, but Python's sqlite3 only opens one
+    before INSERT, UPDATE and DELETE: for the migrations it opens none, and BEGIN is sent by
+    hand, so that a failed upgrade leaves the database as it was (SQLAlchemy's recipe for
+    pysqlite)."""
+    connection.commit()
+    driver = connection.connection.driver_connection
+    if on:
+        connection.info['isolation_level'] = driver.isolation_level
+        driver.isolation_level = None
+        event.listen(connection, 'begin', _begin)
+    else:
+        event.remove(connection, 'begin', _begin)
+        driver.isolation_level = connection.info.pop('isolation_level')
 
 
 def _sqlite_foreign_keys(connection, enforced):

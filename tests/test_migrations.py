@@ -46,6 +46,28 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
         db.engine.dispose()
 
 
+def test_a_failed_upgrade_leaves_the_database_as_it_was(empty_database_url):
+    """0009 goes through, then 0010 fails (an index already bears its name): the whole upgrade
+    is undone, 0009 included, on SQLite as on PostgreSQL."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0008_report_indexes")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("CREATE INDEX ix_projects_live ON organizations (name)"))
+        with pytest.raises(sa.exc.DatabaseError):
+            upgrade()
+        with db.engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            indexes = {index["name"] for index in sa.inspect(conn).get_indexes("follow_ups")}
+            enforced = (conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+                        if conn.dialect.name == "sqlite" else 1)
+        assert version == "0008_report_indexes"
+        assert "ix_follow_ups_person_created" not in indexes  # 0009's, undone
+        assert "ix_follow_ups_person_id" in indexes  # the index 0009 dropped, back
+        assert enforced == 1
+        db.engine.dispose()
+
+
 def _organization_and_projects(conn, stage_id: int, project_ids) -> None:
     conn.execute(sa.text(
         "INSERT INTO organizations (id, name, name_arabic, kind, legal_identifier, city,"
