@@ -298,19 +298,24 @@ def series(project_ids) -> dict[Indicator, list[tuple[date, Decimal]]]:
     return dict(sorted(result.items(), key=lambda item: item[0].position))
 
 
+def _is_latest(figure):
+    """SQL condition: `figure` is the latest of its project's figures for its indicator (none
+    ends later)."""
+    other = aliased(Measurement)
+    return figure.period_end == (
+        db.select(func.max(other.period_end))
+        .where(other.project_id == figure.project_id, other.indicator_id == figure.indicator_id)
+        .scalar_subquery())
+
+
 def totals(project_ids) -> dict[Indicator, Decimal]:
     """Per indicator over the given projects: the sum of every figure where figures add up,
     the sum of each project's latest figure where the latest figure is the number."""
-    figure = aliased(Measurement)
-    latest_end = (db.select(func.max(Measurement.period_end))
-                  .where(Measurement.project_id == figure.project_id,
-                         Measurement.indicator_id == figure.indicator_id)
-                  .scalar_subquery())
-    counted = or_(Indicator.adds_up.is_(True), figure.period_end == latest_end)
-    query = (db.select(figure.indicator_id, func.sum(figure.value))
-             .join(Indicator, Indicator.id == figure.indicator_id)
-             .where(figure.project_id.in_(project_ids), counted)
-             .group_by(figure.indicator_id))
+    counted = or_(Indicator.adds_up.is_(True), _is_latest(Measurement))
+    query = (db.select(Measurement.indicator_id, func.sum(Measurement.value))
+             .join(Indicator, Indicator.id == Measurement.indicator_id)
+             .where(Measurement.project_id.in_(project_ids), counted)
+             .group_by(Measurement.indicator_id))
     indicators = {i.id: i for i in list_indicators(active_only=False)}
     rows = {indicators[i]: v for i, v in db.session.execute(query)}
     return dict(sorted(rows.items(), key=lambda item: item[0].position))
@@ -318,12 +323,8 @@ def totals(project_ids) -> dict[Indicator, Decimal]:
 
 def latest(project_id: int) -> list[Measurement]:
     """The most recent figure of each indicator for a project."""
-    newest = (db.select(Measurement.indicator_id, func.max(Measurement.period_end).label("end"))
-              .where(Measurement.project_id == project_id)
-              .group_by(Measurement.indicator_id).subquery())
-    query = (db.select(Measurement).join(newest, (Measurement.indicator_id == newest.c.indicator_id)
-                                         & (Measurement.period_end == newest.c.end))
-             .where(Measurement.project_id == project_id)
+    query = (db.select(Measurement)
+             .where(Measurement.project_id == project_id, _is_latest(Measurement))
              .options(db.joinedload(Measurement.indicator).joinedload(Indicator.part_of)))
     return sorted(db.session.scalars(query), key=lambda m: m.indicator.position)
 
