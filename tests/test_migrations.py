@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -131,4 +132,99 @@ def test_the_stage_leaving_dates_are_filled_from_the_next_transition(empty_datab
             left = dict(conn.execute(sa.text("SELECT id, left_at FROM stage_transitions")).all())
         assert str(left[1]).startswith("2024-02-01 09:00:00")
         assert left[2] is None and left[3] is None  # still there; another project's history
+        db.engine.dispose()
+
+
+def _funder_and_opportunity(conn, disbursed: int) -> None:
+    conn.execute(sa.text(
+        "INSERT INTO funders (id, name, name_arabic, kind, website, notes, created_at,"
+        " updated_at, version) VALUES (1, 'F', '', 'fund', '', '', :t, :t, 1)"),
+        {"t": "2024-01-01 00:00:00"})
+    conn.execute(sa.text(
+        "INSERT INTO funding_opportunities (id, project_id, funder_id, instrument, status,"
+        " amount_requested, amount_committed, amount_disbursed, decline_reason, notes,"
+        " created_at, updated_at, version) VALUES (7, 1, 1, 'grant', 'disbursed', 100000,"
+        " 80000, :d, '', '', :t, :t, 1)"), {"d": disbursed, "t": "2024-01-01 00:00:00"})
+
+
+def test_the_rules_migration_names_the_rows_it_cannot_accept(empty_database_url):
+    """0012 refuses a database holding an opportunity that disbursed more than committed:
+    the message names the table, the rule and the id, and nothing is changed."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0011_indicator_adds_up")
+        with db.engine.begin() as conn:
+            stage = conn.execute(sa.text("SELECT MIN(id) FROM stages")).scalar()
+            _organization_and_projects(conn, stage, project_ids=(1,))
+            _funder_and_opportunity(conn, disbursed=90000)
+        config = app.extensions["migrate"].migrate.get_config()
+        with pytest.raises(RuntimeError, match=r"funding_opportunities: more is disbursed than"
+                                               r" committed, ids 7"):
+            command.upgrade(config, "head")  # the message `flask db upgrade` prints
+        with db.engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == "0011_indicator_adds_up"
+        db.engine.dispose()
+
+
+def test_the_rules_migration_closes_the_stays_a_later_move_ended(empty_database_url):
+    """Two open stays of one project (a history written past the service): 0012 closes the
+    earlier one at the later move, then allows only one open stay per project."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0011_indicator_adds_up")
+        with db.engine.begin() as conn:
+            first, second = list(conn.execute(sa.text(
+                "SELECT id FROM stages ORDER BY position")).scalars())[:2]
+            _organization_and_projects(conn, second, project_ids=(1,))
+            _funder_and_opportunity(conn, disbursed=80000)
+            for tid, sid, at in ((1, first, "2024-01-01 09:00:00"),
+                                 (2, second, "2024-02-01 09:00:00")):
+                conn.execute(sa.text(
+                    "INSERT INTO stage_transitions (id, project_id, to_stage_id, at, note)"
+                    " VALUES (:i, 1, :s, :a, '')"), {"i": tid, "s": sid, "a": at})
+        upgrade()
+        with db.engine.connect() as conn:
+            left = dict(conn.execute(sa.text("SELECT id, left_at FROM stage_transitions")).all())
+        assert str(left[1]).startswith("2024-02-01 09:00:00") and left[2] is None
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE stage_transitions SET left_at = NULL WHERE id = 1"))
+        db.engine.dispose()
+
+
+def test_the_cohorts_naming_one_forum_edition_are_linked_to_it(empty_database_url):
+    """0013 links a project to the edition its cohort text names (its name, the year of the
+    only edition that year, the number of the only edition with it) and empties the text; a
+    text that could be two editions, or none, stays. Downgrading gives the text back."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0012_invariants")
+        cohorts = {1: "WeXchange 2024", 2: "2023", 3: "3", 4: "2022", 5: "Promo A",
+                   6: " wexchange 2024 "}
+        with db.engine.begin() as conn:
+            stage = conn.execute(sa.text("SELECT MIN(id) FROM stages")).scalar()
+            _organization_and_projects(conn, stage, project_ids=cohorts)
+            for pid, cohort in cohorts.items():
+                conn.execute(sa.text("UPDATE projects SET cohort = :c WHERE id = :p"),
+                             {"c": cohort, "p": pid})
+            for fid, name, number, held_on in ((1, "WeXchange 2024", 3, "2024-10-17"),
+                                               (2, "Forum de l'innovation", 2, "2023-05-04"),
+                                               (3, "Forum A", None, "2022-03-01"),
+                                               (4, "Forum B", None, "2022-11-01")):
+                conn.execute(sa.text(
+                    "INSERT INTO forums (id, name, number, held_on, city, theme, created_at,"
+                    " updated_at) VALUES (:i, :n, :num, :h, '', '', :t, :t)"),
+                    {"i": fid, "n": name, "num": number, "h": held_on,
+                     "t": "2024-01-01 00:00:00"})
+        upgrade()
+        with db.engine.connect() as conn:
+            linked = {pid: (forum, cohort) for pid, forum, cohort in conn.execute(sa.text(
+                "SELECT id, forum_id, cohort FROM projects"))}
+        assert linked == {1: (1, ""), 2: (2, ""), 3: (1, ""), 4: (None, "2022"),
+                          5: (None, "Promo A"), 6: (1, "")}
+        downgrade(revision="0012_invariants")
+        with db.engine.connect() as conn:
+            texts = dict(conn.execute(sa.text("SELECT id, cohort FROM projects")).all())
+        assert texts == {1: "WeXchange 2024", 2: "Forum de l'innovation", 3: "WeXchange 2024",
+                         4: "2022", 5: "Promo A", 6: "WeXchange 2024"}
         db.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -43,6 +43,8 @@ class FollowUp(TimestampMixin, VersionedMixin, db.Model):
         Index("ix_follow_ups_assignee_status_due", "assignee_id", "status", "due_on"),
         # "Followed up within 30 days of the forum": a person's follow-ups by creation date.
         Index("ix_follow_ups_person_created", "person_id", "created_at", "status"),
+        CheckConstraint("person_id IS NOT NULL OR organization_id IS NOT NULL"
+                        " OR project_id IS NOT NULL", name="has_target"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,11 +59,12 @@ class FollowUp(TimestampMixin, VersionedMixin, db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    # History: a person, organization or project with follow-ups is archived, never deleted.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"))
     organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
-                                                   index=True)
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="RESTRICT"), index=True)
     participation_id: Mapped[int | None] = mapped_column(
         ForeignKey("participations.id", ondelete="SET NULL"), index=True)
     interaction_id: Mapped[int | None] = mapped_column(

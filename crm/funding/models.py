@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -112,9 +112,19 @@ class Funder(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 
 class FundingOpportunity(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "funding_opportunities"
+    # The money rules of crm.funding.services, held by the database too (migration 0012).
+    __table_args__ = (
+        CheckConstraint("amount_requested >= 0 AND amount_committed >= 0"
+                        " AND amount_disbursed >= 0", name="amounts_not_negative"),
+        CheckConstraint("amount_disbursed <= amount_committed",
+                        name="disbursed_within_committed"),
+        CheckConstraint("status <> 'declined' OR TRIM(decline_reason) <> ''",
+                        name="declined_has_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+    # A project with funding history is archived, never deleted.
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"),
                                             index=True)
     funder_id: Mapped[int] = mapped_column(ForeignKey("funders.id"), index=True)
     instrument: Mapped[Instrument] = mapped_column(enum_type(Instrument), index=True)
@@ -141,6 +151,11 @@ class FundingOpportunity(TimestampMixin, VersionedMixin, db.Model):
 
 class CrowdfundingCampaign(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "crowdfunding_campaigns"
+    __table_args__ = (
+        CheckConstraint("goal > 0", name="goal_positive"),
+        CheckConstraint("raised >= 0 AND backers >= 0", name="figures_not_negative"),
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(
@@ -161,6 +176,9 @@ class CampaignUpdate(db.Model):
     """The amount raised and the number of backers on a given day."""
 
     __tablename__ = "campaign_updates"
+    __table_args__ = (
+        CheckConstraint("raised >= 0 AND backers >= 0", name="figures_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(

@@ -8,7 +8,15 @@ from decimal import Decimal
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -88,15 +96,20 @@ class Indicator(db.Model):
 class Measurement(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "measurements"
     __table_args__ = (
-        Index("ix_measurements_project_indicator_period", "project_id", "indicator_id",
-              "period_start"),
+        # One figure per project, indicator and period (the service also refuses overlaps);
+        # its index serves the lookups the former ix_measurements_project_indicator_period did.
+        UniqueConstraint("project_id", "indicator_id", "period_start"),
+        # Every indicator counts something (revenue is turnover, never a loss): no negative
+        # figure, as crm.impact.services refuses.
+        CheckConstraint("value >= 0", name="value_not_negative"),
+        CheckConstraint("period_end >= period_start", name="period_ends_after_start"),
         # The impact report sums an indicator's figures per year from this index alone.
         Index("ix_measurements_indicator_totals", "indicator_id", "period_start", "project_id",
               "value", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
     period_start: Mapped[date]
     period_end: Mapped[date]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -41,10 +41,16 @@ class Stage(db.Model):
 
 class StageTransition(db.Model):
     __tablename__ = "stage_transitions"
+    __table_args__ = (
+        # A project is in one stage at a time: one stay per project is still open.
+        Index("uq_stage_transitions_open_stay", "project_id", unique=True,
+              sqlite_where=text("left_at IS NULL"), postgresql_where=text("left_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # History: a project that moved is archived, never deleted.
     project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+        ForeignKey("projects.id", ondelete="RESTRICT"), index=True
     )
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)

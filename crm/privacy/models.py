@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -46,6 +46,10 @@ class ConsentSource(LabelledEnum):
 
 class Consent(TimestampMixin, db.Model):
     __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint("withdrawn_on IS NULL OR withdrawn_on >= given_on",
+                        name="withdrawn_after_given"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),

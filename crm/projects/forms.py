@@ -9,11 +9,15 @@ from crm.common.reference import Theme, sdg_labels
 
 REQUIRED = _l("This field is required.")
 # The fields compared with the saved record when a save is refused as a conflict.
-FIELD_NAMES = ["name", "name_arabic", "description", "cohort", "themes", "sdgs"]
+FIELD_NAMES = ["name", "name_arabic", "description", "forum_id", "cohort", "themes", "sdgs"]
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def _id_or_none(value) -> int | None:
+    return None if value in ("", None) else int(value)
 
 
 def _sdg_choices() -> list[tuple[int, str]]:
@@ -28,7 +32,9 @@ class ProjectForm(FlaskForm):
                               validators=[Length(max=200)])
     description = TextAreaField(_l("Description"), filters=[_strip],
                                 validators=[Length(max=5000)])
-    cohort = StringField(_l("Cohort"), filters=[_strip], validators=[Length(max=40)])
+    # The choices (forum editions, newest first) are set by the view.
+    forum_id = SelectField(_l("Forum edition"), choices=[], coerce=_id_or_none)
+    cohort = StringField(_l("Other cohort"), filters=[_strip], validators=[Length(max=40)])
     themes = SelectMultipleField(_l("Themes"), choices=Theme.choices)
     sdgs = SelectMultipleField(_l("Sustainable Development Goals"), choices=_sdg_choices,
                                coerce=int)

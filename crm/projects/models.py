@@ -1,10 +1,11 @@
-"""A project, its stage, its officer and its cohort."""
+"""A project, its stage, its officer and its cohort (a forum edition, or a free text)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, case, or_, select, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -13,6 +14,7 @@ from crm.common.mixins import ArchivableMixin, TimestampMixin, VersionedMixin
 from crm.common.reference import SDG_NUMBERS, Theme
 from crm.common.time import utcnow
 from crm.extensions import db
+from crm.forums.models import Forum
 from crm.organizations.models import Organization
 from crm.pipeline.models import Stage, StageTransition
 from crm.tags.models import Tag, project_tags
@@ -44,6 +46,10 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     officer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The forum edition the project came through; `cohort` is the fallback for a cohort that
+    # is not an edition (empty while an edition is linked).
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="RESTRICT"),
+                                                 index=True)
     cohort: Mapped[str] = mapped_column(String(40), default="", index=True)
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
     themes: Mapped[set] = mapped_column(FlagSet(list(Theme)), default=set)
@@ -52,11 +58,33 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     organization: Mapped[Organization] = relationship(back_populates="projects")
     stage: Mapped[Stage] = relationship()
     officer: Mapped[User | None] = relationship()
+    forum: Mapped[Forum | None] = relationship()
+    # No delete cascade: the database refuses to delete a project that has a stage history
+    # (archive it instead).
     transitions: Mapped[list[StageTransition]] = relationship(
-        back_populates="project", order_by=StageTransition.at, cascade="all, delete-orphan"
+        back_populates="project", order_by=StageTransition.at,
+        cascade="save-update, merge", passive_deletes="all"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=project_tags, order_by=Tag.name)
 
     @property
     def display_name(self) -> str:
         return self.name or self.name_arabic
+
+    @hybrid_property
+    def cohort_name(self) -> str:
+        """The cohort shown, listed and grouped by: the forum edition's name, else the text."""
+        return self.forum.name if self.forum is not None else self.cohort
+
+    @cohort_name.inplace.expression
+    @classmethod
+    def _cohort_name_expression(cls) -> ColumnElement[str]:
+        edition = (select(Forum.name).where(Forum.id == cls.forum_id)
+                   .correlate_except(Forum).scalar_subquery())
+        return case((cls.forum_id.is_(None), cls.cohort), else_=edition)
+
+    @classmethod
+    def in_cohort(cls, name: str) -> ColumnElement[bool]:
+        """`cohort_name == name`, written so that the forum and cohort indexes serve it."""
+        return or_(and_(cls.forum_id.is_(None), cls.cohort == name),
+                   cls.forum_id.in_(select(Forum.id).where(Forum.name == name)))

@@ -1,5 +1,6 @@
 """Projects: create, update, assign, archive, list and the officer's portfolio."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,7 @@ from crm.common.reference import Region, Theme
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.forums.models import Forum
 from crm.organizations.models import Membership, Organization, OrganizationKind
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Stage, StageTransition
@@ -29,10 +31,11 @@ from crm.tags import services as tags
 from crm.tags.models import Tag
 
 ENTITY = "project"
-FIELDS = ["name", "name_arabic", "description", "cohort", "themes", "sdgs", "officer_id"]
+FIELDS = ["name", "name_arabic", "description", "forum_id", "cohort", "themes", "sdgs",
+          "officer_id"]
 FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "archived")
 SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.position,
-         "cohort": Project.cohort, "moved": Project.stage_entered_at}
+         "cohort": Project.cohort_name, "moved": Project.stage_entered_at}
 # The cards shown in each column of the board; the list page shows the rest.
 BOARD_COLUMN_SIZE = 20
 STALE_AFTER_DAYS = 90
@@ -42,11 +45,19 @@ def _clean(data: dict) -> dict:
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     if not data.get("name") and not data.get("name_arabic"):
         raise ServiceError(_l("Give the name in Latin or in Arabic script."), field="name")
+    if "forum_id" in data:
+        data["forum_id"] = data["forum_id"] or None
+        if data["forum_id"] is not None:
+            if db.session.get(Forum, data["forum_id"]) is None:
+                raise ServiceError(_l("Choose a forum edition from the list."), field="forum_id")
+            data["cohort"] = ""  # the edition is the cohort; the text is only a fallback
     return data
 
 
 def _tokens(project: Project) -> set[str]:
-    return name_tokens(project.name, project.name_arabic, project.cohort)
+    db.session.flush()
+    db.session.expire(project, ["forum"])  # the edition just chosen, not the one loaded
+    return name_tokens(project.name, project.name_arabic, project.cohort_name)
 
 
 def create_project(actor, organization: Organization, stage: Stage | None = None,
@@ -105,6 +116,7 @@ def get_project(project_id: int) -> Project | None:
         .joinedload(Membership.person),
         db.joinedload(Project.stage),
         db.joinedload(Project.officer),
+        db.joinedload(Project.forum),
         db.selectinload(Project.tags),
         db.selectinload(Project.transitions).joinedload(StageTransition.to_stage),
         db.selectinload(Project.transitions).joinedload(StageTransition.by),
@@ -125,7 +137,7 @@ def list_projects(params: ListParams):
     elif f.get("officer", "").isdigit():
         query = query.where(Project.officer_id == int(f["officer"]))
     if f.get("cohort"):
-        query = query.where(Project.cohort == f["cohort"])
+        query = query.where(Project.in_cohort(f["cohort"]))
     if f.get("tag", "").isdigit():
         query = query.where(Project.tags.any(Tag.id == int(f["tag"])))
     if f.get("theme") in Theme._value2member_map_:
@@ -142,7 +154,8 @@ def list_projects(params: ListParams):
         if ids is not None:
             query = query.where(Project.id.in_(ids))
     query = query.options(db.contains_eager(Project.stage), db.joinedload(Project.organization),
-                          db.joinedload(Project.officer), db.selectinload(Project.tags))
+                          db.joinedload(Project.officer), db.joinedload(Project.forum),
+                          db.selectinload(Project.tags))
     return order_by(query, params, SORTS, "name", Project.id)
 
 
@@ -150,12 +163,28 @@ def project_rows(query):
     """Rows of the CSV and Excel exports; the date in the stage stays a date."""
     for p in db.session.scalars(query):
         yield [p.id, p.name, p.name_arabic, p.organization.display_name, p.stage.name,
-               p.officer.display_name if p.officer else "", p.cohort,
+               p.officer.display_name if p.officer else "", p.cohort_name,
                p.stage_entered_at.date(), tags.tag_names(p.tags)]
 
 
 def list_cohorts() -> list[str]:
-    """The cohorts in use, newest first, read as a "loose index scan": one step down the
+    """The cohorts in use, newest first: the forum editions projects came through (latest
+    held first), then the other cohorts' texts in reverse order ("2025" before "2024")."""
+    editions = db.select(Forum.name).where(Forum.id.in_(
+        db.select(Project.forum_id).where(Project.forum_id.is_not(None)))).order_by(
+        Forum.held_on.desc(), Forum.id.desc())
+    names = list(dict.fromkeys(db.session.scalars(editions)))
+    return names + [text for text in _cohort_texts() if text not in names]
+
+
+def sort_cohorts(names: Iterable[str]) -> list[str]:
+    """`names` once each, newest first as `list_cohorts` orders them; "" (no cohort) last."""
+    rank = {name: index for index, name in enumerate(list_cohorts())}
+    return sorted(set(names), key=lambda name: (rank.get(name, len(rank)), name))
+
+
+def _cohort_texts() -> list[str]:
+    """The free-text cohorts, descending, read as a "loose index scan": one step down the
     cohort index per cohort (there are a handful) rather than DISTINCT over every project."""
     named = Project.cohort != ""
     steps = db.select(func.max(Project.cohort).label("cohort")).where(named).cte(
@@ -164,6 +193,12 @@ def list_cohorts() -> list[str]:
     steps = steps.union_all(db.select(below.scalar_subquery()).where(
         steps.c.cohort.is_not(None)))
     return list(db.session.scalars(db.select(steps.c.cohort).where(steps.c.cohort.is_not(None))))
+
+
+def forum_choices() -> list[tuple[int, str]]:
+    """(id, name) of the forum editions a project's cohort can be, newest first."""
+    query = db.select(Forum.id, Forum.name).order_by(Forum.held_on.desc(), Forum.id.desc())
+    return [(row.id, row.name) for row in db.session.execute(query)]
 
 
 def officer_choices() -> list[tuple[int, str]]:
@@ -189,7 +224,7 @@ def board(officer_id: int | None = None, cohort: str = "", unassigned: bool = Fa
     elif officer_id:
         conditions.append(Project.officer_id == officer_id)
     if cohort:
-        conditions.append(Project.cohort == cohort)
+        conditions.append(Project.in_cohort(cohort))
     totals = dict(db.session.execute(db.select(Project.stage_id, func.count())
                                      .where(*conditions).group_by(Project.stage_id)).all())
     columns = []
@@ -252,7 +287,8 @@ def portfolio(officer: User) -> dict:
 
 def projects_of_organization(organization_id: int) -> list[Project]:
     query = (db.select(Project).where(Project.organization_id == organization_id)
-             .options(db.joinedload(Project.stage), db.joinedload(Project.officer))
+             .options(db.joinedload(Project.stage), db.joinedload(Project.officer),
+                      db.joinedload(Project.forum))
              .order_by(Project.archived_at.is_not(None), Project.name))
     return list(db.session.scalars(query))
 

@@ -45,6 +45,10 @@ def _project_or_404(project_id: int) -> Project:
     return found_or_404(services.get_project(project_id))
 
 
+def _forum_choices() -> list[tuple[str, str]]:
+    return [("", _("Not a forum edition"))] + [(str(i), n) for i, n in services.forum_choices()]
+
+
 def _officer_choices(officers) -> list[tuple[str, str]]:
     return [("", _("Nobody"))] + [(str(o.id), o.display_name) for o in officers]
 
@@ -143,6 +147,7 @@ def create_project():
     if organization is None or organization.archived_at is not None:
         abort(404)
     form = NewProjectForm()
+    form.forum_id.choices = _forum_choices()
     if can(current_user, "project.assign"):
         form.officer_id.choices = _officer_choices(services.list_officers())
     else:
@@ -157,7 +162,8 @@ def create_project():
                 actor(), organization, tag_names=tag_services.parse_tag_names(
                     form.tag_names.data),
                 name=form.name.data or "", name_arabic=form.name_arabic.data or "",
-                description=form.description.data or "", cohort=form.cohort.data or "",
+                description=form.description.data or "", forum_id=form.forum_id.data,
+                cohort=form.cohort.data or "",
                 themes={Theme(t) for t in form.themes.data}, sdgs=set(form.sdgs.data),
                 officer_id=officer_id,
             )
@@ -176,12 +182,14 @@ def edit_project(project_id: int):
     project = _project_or_404(project_id)
     ensure(current_user, "project.edit", project)
     form = ProjectForm(obj=project, tag_names=tag_services.tag_names(project.tags))
+    form.forum_id.choices = _forum_choices()
     done = submit(form, FIELD_NAMES, lambda: services.update_project(
         actor(), project, expected_version=form.version.data or None,
         tag_names=tag_services.parse_tag_names(form.tag_names.data),
         name=form.name.data or "", name_arabic=form.name_arabic.data or "",
-        description=form.description.data or "", cohort=form.cohort.data or "",
-        themes={Theme(t) for t in form.themes.data}, sdgs=set(form.sdgs.data)))
+        description=form.description.data or "", forum_id=form.forum_id.data,
+        cohort=form.cohort.data or "", themes={Theme(t) for t in form.themes.data},
+        sdgs=set(form.sdgs.data)))
     if done.saved:
         flash(_("The project %(name)s was saved.", name=project.display_name), "success")
         return redirect(url_for("projects.show_project", project_id=project.id))

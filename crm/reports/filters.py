@@ -64,7 +64,7 @@ def project_conditions(filters: ReportFilters) -> list:
     if filters.officer_id:
         conditions.append(Project.officer_id == filters.officer_id)
     if filters.cohort:
-        conditions.append(Project.cohort == filters.cohort)
+        conditions.append(Project.in_cohort(filters.cohort))
     if filters.theme:
         conditions.append(has_flag(Project.themes, filters.theme))
     if filters.region or filters.kind:

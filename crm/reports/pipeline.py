@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func
 
 from crm.extensions import db
 from crm.pipeline.models import Stage, StageTransition
+from crm.projects import services as projects
 from crm.projects.models import Project
 from crm.reports.filters import ReportFilters, project_conditions, scoped_project_ids
 from crm.reports.stats import MEDIAN, P75, percentiles, whole_days
@@ -85,7 +86,7 @@ def _stays(filters: ReportFilters):
     """Every completed stay in a stage: (cohort, stage, value = whole days), started in the
     period."""
     moves = StageTransition
-    return (db.select(Project.cohort.label("cohort"), moves.to_stage_id.label("stage_id"),
+    return (db.select(Project.cohort_name.label("cohort"), moves.to_stage_id.label("stage_id"),
                       whole_days(moves.left_at, moves.at).label("value"))
             .join(Project, Project.id == moves.project_id)
             .where(moves.left_at.is_not(None), *project_conditions(filters),
@@ -95,7 +96,7 @@ def _stays(filters: ReportFilters):
 def time_in_stage(filters: ReportFilters) -> ReportTable:
     figures = percentiles(_stays(filters), ["cohort", "stage_id"])
     stages = main_path()
-    cohorts = sorted({cohort for cohort, _stage in figures}, reverse=True)
+    cohorts = projects.sort_cohorts(cohort for cohort, _stage in figures)
     rows = []
     for cohort in cohorts:
         for stage in stages:
@@ -131,7 +132,7 @@ def _first_entries(filters: ReportFilters, from_id: int, to_id: int):
              .where(StageTransition.project_id.in_(scoped_project_ids(filters)),
                     StageTransition.to_stage_id.in_((from_id, to_id)))
              .group_by(StageTransition.project_id).subquery())
-    return (db.select(Project.cohort.label("cohort"),
+    return (db.select(Project.cohort_name.label("cohort"),
                       whole_days(first.c.to_at, first.c.from_at).label("value"))
             .join(Project, Project.id == first.c.project_id)
             .where(first.c.from_at.is_not(None), first.c.to_at >= first.c.from_at,
@@ -149,7 +150,8 @@ def stage_to_stage(filters: ReportFilters, from_code: str = "applied",
         return ReportTable(columns, [])
     figures = percentiles(_first_entries(filters, origin.id, target.id), ["cohort"])
     rows = [[cohort or _("No cohort"), one["count"], round(one[MEDIAN], 1), round(one[P75], 1)]
-            for (cohort,), one in sorted(figures.items(), reverse=True)]
+            for cohort in projects.sort_cohorts(c for (c,) in figures)
+            for one in [figures[(cohort,)]]]
     title = _("From %(from)s to %(to)s", **{"from": origin.name, "to": target.name})
     return ReportTable(
         columns, rows,
