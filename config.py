@@ -31,6 +31,7 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_ATTEMPTS_PER_MINUTE = 10
+    LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR = 20
 
     # Passwords: werkzeug's scrypt (memory-hard; never a fast hash).
     PASSWORD_HASH_METHOD = "scrypt"
@@ -44,6 +45,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    HSTS = False  # Strict-Transport-Security: production only (served over HTTPS)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -94,6 +96,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    HSTS = True
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

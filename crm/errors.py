@@ -1,6 +1,7 @@
 """Business-rule errors and the translated error pages."""
 
 import logging
+import time
 import uuid
 
 from flask import Flask, render_template, request
@@ -30,6 +31,16 @@ ERROR_TITLES = {
 }
 
 
+def _too_many_requests(error):
+    """The throttled page, saying in Retry-After how many seconds to wait."""
+    from crm.extensions import limiter
+
+    body, code = _render_error(429)
+    limit = limiter.current_limit
+    seconds = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+    return body, code, {"Retry-After": str(seconds)}
+
+
 def _render_error(code: int, error_id: str | None = None):
     wants_fragment = request.headers.get("HX-Request") == "true"
     template = "errors/_fragment.html" if wants_fragment else "errors/error.html"
@@ -40,8 +51,9 @@ def _render_error(code: int, error_id: str | None = None):
 
 
 def register_error_handlers(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda error, code=code: _render_error(code))
+    app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(CSRFError, lambda error: _render_error(400))
 
     @app.errorhandler(500)

@@ -1,6 +1,6 @@
 """Security headers on every response."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -11,7 +11,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
-        "base-uri 'self'",
+        "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
@@ -26,6 +26,8 @@ def _add_security_headers(response):
     headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config["HSTS"]:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint != "static":
         # Pages may hold personal data: never keep them in a shared or browser cache.
         headers["Cache-Control"] = "no-store"

@@ -129,3 +129,17 @@ def test_concurrent_writes_on_sqlite_never_fail_with_database_locked(tmp_path):
     assert set(statuses) == {302}
     with app.app_context():
         assert {u.language for u in db.session.scalars(db.select(User))} == {"en"}
+
+
+def test_production_sends_hsts_and_development_does_not(client, monkeypatch):
+    from config import ProductionConfig
+
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    production = build_app(HSTS=ProductionConfig.HSTS)
+    response = production.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_csp_forbids_any_base_element(client):
+    assert "base-uri 'none'" in client.get("/login").headers["Content-Security-Policy"]

@@ -12,8 +12,9 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 
-# Compared against when the email is unknown, so both failures cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt:1024:8:1")
+# Compared against when the email is unknown, so both failures cost the same time: made with
+# the configured method (a cheaper one would answer faster for unknown addresses).
+_dummy_hashes: dict[str, str] = {}
 
 
 def normalize_email(email: str) -> str:
@@ -37,6 +38,13 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _dummy_hashes[method]
+
+
 def check_password_strength(password: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
@@ -50,7 +58,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, else None (no hint of which failed)."""
     user = get_user_by_email(email)
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None

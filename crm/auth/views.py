@@ -1,6 +1,15 @@
 """Login, logout, one's own password, and the administrators' account screens."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -29,6 +38,12 @@ def _login_limit() -> str:
     return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']}/minute"
 
 
+def _account_hourly_limit() -> str:
+    """Failed logins on one address from any network: the slow guessing of one account,
+    counted whether or not the account exists (the answer tells nothing)."""
+    return f"{current_app.config['LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR']}/hour"
+
+
 def _account_key() -> str:
     return "account:" + (request.form.get("email") or "").strip().lower()
 
@@ -39,6 +54,8 @@ def _failed_login(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_account_hourly_limit, key_func=_account_key, methods=["POST"],
+               deduct_when=_failed_login)
 @limiter.limit(_login_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed_login)
 @limiter.limit(
     _login_limit, key_func=get_remote_address, methods=["POST"], deduct_when=_failed_login
@@ -51,6 +68,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # nothing from before login (CSRF token included) carries over
             login_user(user)
             return redirect(safe_redirect_target(form.next.data, url_for("main.home")))
         flash(_("The email or the password is not correct."), "danger")
