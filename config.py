@@ -35,7 +35,7 @@ class Config:
 
     # Passwords: werkzeug's scrypt (memory-hard; never a fast hash).
     PASSWORD_HASH_METHOD = "scrypt"
-    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_LENGTH = 12
     # A password-reset link works this many hours; a person may ask for this many an hour.
     PASSWORD_RESET_HOURS = int(os.environ.get("CRM_PASSWORD_RESET_HOURS", "2"))
     PASSWORD_RESET_REQUESTS_PER_HOUR = 5

@@ -27,7 +27,7 @@ class ChangePasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(REQUIRED),
-            Length(min=10, message=_l("The password must have at least %(min)d characters.")),
+            Length(min=12, message=_l("The password must have at least %(min)d characters.")),
         ],
     )
     confirm = PasswordField(
@@ -75,6 +75,6 @@ class NewUserForm(UserForm):
         _l("Initial password"),
         validators=[
             DataRequired(REQUIRED),
-            Length(min=10, message=_l("The password must have at least %(min)d characters.")),
+            Length(min=12, message=_l("The password must have at least %(min)d characters.")),
         ],
     )

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.auth.models import Role, User
+from crm.auth.passwords import check_password_strength
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
@@ -43,15 +44,6 @@ def _dummy_hash() -> str:
     if method not in _dummy_hashes:
         _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
     return _dummy_hashes[method]
-
-
-def check_password_strength(password: str) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise ServiceError(
-            _l("The password must have at least %(count)d characters.", count=minimum),
-            field="password",
-        )
 
 
 def authenticate(email: str, password: str) -> User | None:

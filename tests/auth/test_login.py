@@ -118,7 +118,7 @@ def test_change_password_refuses_a_short_or_mismatched_password(client, login_as
     login_as(Role.OFFICER)
     short = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": "short", "confirm": "short"})
-    assert "at least 10 characters" in short.get_data(as_text=True)
+    assert "at least 12 characters" in short.get_data(as_text=True)
     mismatch = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": "long-enough-1", "confirm": "long-enough-2"})
     assert "The two passwords are not the same." in mismatch.get_data(as_text=True)

@@ -137,7 +137,7 @@ def test_a_too_short_password_keeps_the_link_usable(client, mail, amal):
     _forgot(client, amal.email)
     link = _link(mail.messages[0])
     short = _reset(client, link, password="short")
-    assert short.status_code == 200 and "at least 10 characters" in short.get_data(as_text=True)
+    assert short.status_code == 200 and "at least 12 characters" in short.get_data(as_text=True)
     different = _reset(client, link, confirm="something-else-entirely")
     assert "The two passwords are not the same." in different.get_data(as_text=True)
     assert check_password_hash(_reloaded(amal).password_hash, PASSWORD)

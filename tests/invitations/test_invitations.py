@@ -304,7 +304,7 @@ def test_a_refused_password_keeps_the_invitation_open(app, client, login_as, mai
     visitor = app.test_client()
     short = _accept(visitor, link, password="short")
     assert short.status_code == 200
-    assert "at least 10 characters" in short.get_data(as_text=True)
+    assert "at least 12 characters" in short.get_data(as_text=True)
     different = _accept(visitor, link, confirm="not-the-same-password")
     assert "The two passwords are not the same." in different.get_data(as_text=True)
     assert _users_of(nadia) == []
