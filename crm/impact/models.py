@@ -39,12 +39,17 @@ class Visibility(LabelledEnum):
 
 
 class MeasurementSource(LabelledEnum):
+    """Who stands behind a figure: the innovator, the foundation's staff, or a verification."""
+
     SELF_REPORTED = "self-reported"
+    STAFF_REPORTED = "staff-reported"
     VERIFIED = "verified"
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.SELF_REPORTED: _l("Self-reported"), cls.VERIFIED: _l("Verified")}
+        return {cls.SELF_REPORTED: _l("Self-reported"),
+                cls.STAFF_REPORTED: _l("Entered by the foundation"),
+                cls.VERIFIED: _l("Verified")}
 
 
 class ImpactNote(TimestampMixin, VersionedMixin, db.Model):

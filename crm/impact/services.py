@@ -11,9 +11,10 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 
 from crm.audit import services as audit
+from crm.auth.permissions import can
 from crm.common.money import to_decimal
 from crm.common.records import commit_or_conflict, update_record
-from crm.common.time import utcnow
+from crm.common.time import local_today, utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
@@ -159,12 +160,22 @@ def _same_period(project_id: int, indicator_id: int, start: date, end: date):
         Measurement.period_start == start, Measurement.period_end == end))
 
 
+def _reported_source(actor) -> MeasurementSource:
+    """An innovator's figure is self-reported; a figure typed by staff is the foundation's."""
+    if actor is not None and can(actor, "impact.edit"):
+        return MeasurementSource.STAFF_REPORTED
+    return MeasurementSource.SELF_REPORTED
+
+
 def _check_measurement(project_id: int, indicator: Indicator, start: date, end: date,
                        value: Decimal, exclude_id: int | None) -> None:
     if value < 0:
         raise ServiceError(_l("A figure cannot be negative."), field="value")
     if end < start:
         raise ServiceError(_l("The period cannot end before it starts."), field="period_end")
+    if end > local_today():
+        raise ServiceError(_l("This period has not ended yet: figures are reported once the "
+                              "period is over."), field="period_end")
     overlap = db.select(Measurement.id).where(
         Measurement.project_id == project_id, Measurement.indicator_id == indicator.id,
         Measurement.period_start <= end, Measurement.period_end >= start)
@@ -190,9 +201,10 @@ def _check_measurement(project_id: int, indicator: Indicator, start: date, end: 
 
 def record_measurement(actor, project, indicator: Indicator, period_start: date,
                        period_end: date, value, note: str = "",
-                       source: MeasurementSource = MeasurementSource.SELF_REPORTED
-                       ) -> Measurement:
-    """A figure for a project, an indicator and a period."""
+                       source: MeasurementSource | None = None) -> Measurement:
+    """A figure for a project, an indicator and a period, over a period that has ended; its
+    source follows from who reports it unless given (the demo data gives it)."""
+    source = source or _reported_source(actor)
     value = to_decimal(value)
     _check_measurement(project.id, indicator, period_start, period_end, value, None)
     measurement = Measurement(project_id=project.id, indicator=indicator,
@@ -221,7 +233,7 @@ def update_measurement(actor, measurement: Measurement, expected_version, period
     changed = (value, period_start, period_end) != (
         measurement.value, measurement.period_start, measurement.period_end)
     if measurement.source == MeasurementSource.VERIFIED and changed:
-        data |= {"source": MeasurementSource.SELF_REPORTED, "verified_by_id": None,
+        data |= {"source": _reported_source(actor), "verified_by_id": None,
                  "verified_at": None}  # a changed figure must be verified again
     changes = update_record(actor, measurement, "measurement", expected_version, data)
     commit_or_conflict(measurement)

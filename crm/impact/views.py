@@ -291,8 +291,8 @@ def edit_measurement(measurement_id: int):
         value=form.value.data, note=form.note.data or ""))
     if done.saved:
         if "verified_at" in done.result:
-            flash(_("The figure was saved. It was verified before; it is self-reported "
-                    "again until someone verifies it anew."), "warning")
+            flash(_("The figure was saved. It was verified before: it needs to be verified "
+                    "anew."), "warning")
         else:
             flash(_("The figure was saved."), "success")
         return redirect(url_for("impact.list_measurements", project_id=measurement.project_id))

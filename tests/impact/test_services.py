@@ -211,7 +211,7 @@ def test_an_edit_from_an_old_version_is_refused(app, db, officer, project):
 
 def test_verifying_records_who_and_when(app, db, officer, project):
     figure = _record(make_user(Role.ADMIN), project, "jobs", H1, 10)
-    assert figure.source == MeasurementSource.SELF_REPORTED and figure.verified_by is None
+    assert figure.source == MeasurementSource.STAFF_REPORTED and figure.verified_by is None
     services.verify_measurement(officer, figure, expected_version=figure.version)
     db.session.expire_all()
     figure = db.session.get(Measurement, figure.id)
@@ -228,10 +228,10 @@ def test_a_figure_changed_since_it_was_read_is_not_verified(app, db, officer, pr
     with pytest.raises(ConflictError):
         services.verify_measurement(officer, figure, expected_version=read)
     db.session.expire_all()
-    assert db.session.get(Measurement, figure.id).source == MeasurementSource.SELF_REPORTED
+    assert db.session.get(Measurement, figure.id).source == MeasurementSource.STAFF_REPORTED
 
 
-def test_a_verified_figure_changed_is_self_reported_again(app, db, officer, project):
+def test_a_verified_figure_changed_is_no_longer_verified(app, db, officer, project):
     figure = _record(officer, project, "jobs", H1, 10, source=MeasurementSource.VERIFIED)
     assert figure.verified_by_id == officer.id
     services.update_measurement(officer, figure, figure.version, *H1, 10, note="source: RH")
@@ -240,11 +240,11 @@ def test_a_verified_figure_changed_is_self_reported_again(app, db, officer, proj
     assert "verified_at" in changes
     db.session.expire_all()
     figure = db.session.get(Measurement, figure.id)
-    assert figure.source == MeasurementSource.SELF_REPORTED
+    assert figure.source == MeasurementSource.STAFF_REPORTED
     assert figure.verified_by_id is None and figure.verified_at is None
     services.verify_measurement(officer, figure)
     services.update_measurement(officer, figure, figure.version, *H2, 12)  # another period
-    assert figure.source == MeasurementSource.SELF_REPORTED
+    assert figure.source == MeasurementSource.STAFF_REPORTED
 
 
 # --- totals, series, latest and the panel -----------------------------------------------------
@@ -328,7 +328,7 @@ def test_the_project_panel_shows_the_latest_figures_with_period_and_source(app, 
     page = _panel(app, project_ids=[project.id])
     assert _cells(page, "Jobs created") == "1,234,567.89"
     assert "MAD0.30" in _cells(page, "Revenue")
-    assert "Jul 1, 2024 – Dec 31, 2024" in page and "Self-reported" in page
+    assert "Jul 1, 2024 – Dec 31, 2024" in page and "Entered by the foundation" in page
     charts = re.findall(r"data-labels='([^']*)' data-series='([^']*)'", page)
     labels, series = json.loads(charts[0][0]), json.loads(charts[0][1])
     assert labels == ["Jun 30, 2024", "Dec 31, 2024"]
@@ -409,7 +409,8 @@ def test_the_demo_figures_follow_the_rules_and_are_added_once(app, db, officer):
     seed_impact(today=date(2025, 9, 1))
     assert _count(db) == count
     figures = list(db.session.scalars(db.select(Measurement)))
-    assert {m.source for m in figures} == set(MeasurementSource)
+    assert {m.source for m in figures} == {MeasurementSource.SELF_REPORTED,
+                                           MeasurementSource.VERIFIED}
     assert min(m.period_start for m in figures) == date(2023, 7, 1)
     assert max(m.period_end for m in figures) == date(2025, 6, 30)
     by_key = {(m.project_id, m.indicator.code, m.period_end): m.value for m in figures}

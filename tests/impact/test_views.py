@@ -1,7 +1,7 @@
 """Impact screens: the indicator catalog, notes, recording, correcting and verifying figures."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -242,9 +242,12 @@ def test_an_officer_records_a_figure_typed_as_in_french(client, login_as, db):
     figure = db.session.scalar(db.select(Measurement))
     assert figure.value == Decimal("1234.50") and figure.indicator.code == "revenue"
     assert (figure.period_start, figure.period_end) == H1 and figure.note == "Bilan"
-    assert figure.source == MeasurementSource.SELF_REPORTED and figure.reported_by_id == officer.id
+    # Typed by the officer: the foundation's figure, never labelled self-reported.
+    assert figure.source == MeasurementSource.STAFF_REPORTED
+    assert figure.reported_by_id == officer.id
     listing = _text(client.get(response.location))
-    assert "MAD1,234.50" in listing and "Self-reported" in listing and "Salma Alaoui" in listing
+    assert "MAD1,234.50" in listing and "Salma Alaoui" in listing
+    assert "Entered by the foundation" in listing and "Self-reported" not in listing
 
 
 def test_the_quick_periods_prefill_the_form(client, login_as):
@@ -350,19 +353,19 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(client, login_as
     assert f'name="version" type="hidden" value="{read_version + 1}"' in page
 
 
-def test_changing_a_verified_figure_makes_it_self_reported_again(client, login_as, db):
+def test_changing_a_verified_figure_makes_it_unverified_again(client, login_as, db):
     officer = login_as(Role.OFFICER, full_name="Salma Alaoui")
     project = make_project(officer=officer)
     figure = _record(officer, project, "jobs", H1, 10, source=MeasurementSource.VERIFIED)
     page = _text(client.get(f"/impact/measurements/{figure.id}/edit"))
     assert "This figure was verified by <bdi>Salma Alaoui</bdi>" in page
-    assert "it becomes self-reported again" in page
+    assert "it is no longer verified until someone verifies it anew" in page
     response = client.post(f"/impact/measurements/{figure.id}/edit", follow_redirects=True,
                            data={"period_start": "2024-01-01", "period_end": "2024-06-30",
                                  "value": "11", "note": "", "version": str(figure.version)})
-    assert "it is self-reported again until someone verifies it anew" in _text(response)
+    assert "it needs to be verified anew" in _text(response)
     figure = _reload(db, figure.id)
-    assert figure.source == MeasurementSource.SELF_REPORTED and figure.verified_by_id is None
+    assert figure.source == MeasurementSource.STAFF_REPORTED and figure.verified_by_id is None
 
 
 def test_an_officer_verifies_a_figure_and_who_and_when_are_shown(client, login_as, db):
@@ -390,7 +393,7 @@ def test_a_figure_changed_since_the_page_was_read_is_not_verified(client, login_
     page = _text(client.post(f"/impact/measurements/{figure.id}/verify",
                              data={"version": str(read_version)}, follow_redirects=True))
     assert "was changed while you were reading it" in page
-    assert _reload(db, figure.id).source == MeasurementSource.SELF_REPORTED
+    assert _reload(db, figure.id).source == MeasurementSource.STAFF_REPORTED
 
 
 # --- who may do what --------------------------------------------------------------------------
@@ -398,7 +401,7 @@ def test_a_figure_changed_since_the_page_was_read_is_not_verified(client, login_
 
 def _forbidden_changes(client, db, project, figure) -> None:
     """Every change to the project's figures answers 404 and changes nothing."""
-    before = _count(db, Measurement)
+    before, source = _count(db, Measurement), figure.source
     assert client.get(f"/projects/{project.id}/impact/new").status_code == 404
     assert client.post(f"/projects/{project.id}/impact/new",
                        data=_figure_form("volunteers")).status_code == 404
@@ -409,7 +412,7 @@ def _forbidden_changes(client, db, project, figure) -> None:
     assert client.post(f"/impact/measurements/{figure.id}/verify",
                        data={"version": str(figure.version)}).status_code == 404
     figure = _reload(db, figure.id)
-    assert figure.value == Decimal("10.00") and figure.source == MeasurementSource.SELF_REPORTED
+    assert figure.value == Decimal("10.00") and figure.source == source
     assert _count(db, Measurement) == before
 
 
@@ -495,7 +498,8 @@ def test_the_figures_page_groups_figures_by_period_with_their_source(client, log
     page = _text(client.get(f"/projects/{project.id}/impact"))
     assert page.index("Jul 1, 2024") < page.index("Jan 1, 2024")  # newest period first
     assert "Jobs created — of which youth" in page and "moins de 30 ans" in page
-    assert "Verified" in page and "by <bdi>Youssef Tazi</bdi>" in page and "Self-reported" in page
+    assert "Verified" in page and "by <bdi>Youssef Tazi</bdi>" in page
+    assert "Entered by the foundation" in page
     assert officer.id
 
 
@@ -551,3 +555,15 @@ def test_the_pages_are_right_to_left_in_arabic_without_inline_script_or_style(cl
     for path in admin_pages:
         page = _text(admin.get(path))
         assert '<html lang="ar" dir="rtl">' in page and "style=" not in page, path
+
+
+def test_an_officer_cannot_record_a_figure_for_a_period_that_has_not_ended(client, login_as, db):
+    officer = login_as(Role.OFFICER)
+    project = make_project(officer=officer)
+    today = date.today()
+    period = (today.replace(day=1), today + timedelta(days=40))
+    response = client.post(f"/projects/{project.id}/impact/new",
+                           data=_figure_form("jobs", period=period))
+    assert response.status_code == 200
+    assert "This period has not ended yet" in _text(response)
+    assert _count(db, Measurement) == 0

@@ -1,6 +1,6 @@
 """The innovator's portal: what they see, what they may change, and nothing of anyone else."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -159,3 +159,18 @@ def test_an_archived_project_leaves_the_portal(world, log_in, db):
     client = log_in(world.a.user)
     assert "Projet Atlas" not in _text(client.get("/"))
     assert client.get(f"/portal/projects/{world.a.project.id}").status_code == 404
+
+
+def test_an_innovator_cannot_report_a_period_that_has_not_ended(world, log_in, db):
+    client = log_in(world.a.user)
+    project = world.a.project
+    jobs = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id)).indicator
+    before = db.session.scalar(db.select(db.func.count(Measurement.id)))
+    today = date.today()
+    response = client.post(f"/portal/projects/{project.id}/figures/new", data={
+        "indicator_id": str(jobs.id), "period_start": today.replace(day=1).isoformat(),
+        "period_end": (today + timedelta(days=40)).isoformat(), "value": "3"})
+    assert response.status_code == 200
+    assert "This period has not ended yet" in _text(response)
+    assert db.session.scalar(db.select(db.func.count(Measurement.id))) == before
