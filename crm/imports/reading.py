@@ -1,10 +1,13 @@
-"""Reading an attendee file: CSV (comma or semicolon; UTF-8 with or without BOM, or
-Windows-1252) or Excel (.xlsx), into a header row and data rows of strings."""
+"""Reading an attendee file: CSV (comma or semicolon; UTF-8 with or without BOM, UTF-16, or
+the Windows code pages Excel saves in: Arabic 1256, Western 1252) or Excel (.xlsx), into a
+header row and data rows of strings."""
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
 
+from charset_normalizer import from_bytes
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
@@ -19,11 +22,39 @@ class Table:
     rows: list[list[str]]  # each padded to the width of the headers
 
 
-def _decode(content: bytes) -> str:
+# What registration tools and Excel on Arabic, French or English Windows write.
+LEGACY_ENCODINGS = ["cp1256", "cp1252", "iso8859_6", "utf_16"]
+
+
+def _utf16_without_bom(content: bytes) -> str | None:
+    """Latin punctuation written in UTF-16 leaves zero bytes on one side only."""
+    odd, even = content[1::2].count(0), content[0::2].count(0)
+    encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
     try:
-        return content.decode("utf-8-sig")
+        return content.decode(encoding) if encoding and len(content) % 2 == 0 else None
     except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+        return None
+
+
+def _decode(content: bytes) -> str:
+    """The file's text: by its BOM, as UTF-8, else the legacy encoding charset-normalizer
+    finds coherent; ServiceError rather than text full of replacement characters."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16")
+    try:
+        text = content.decode("utf-8-sig")
+        if "\x00" not in text:  # else UTF-16 without its BOM
+            return text
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in content and (text := _utf16_without_bom(content)) is not None:
+        return text
+    best = from_bytes(content, cp_isolation=LEGACY_ENCODINGS).best()
+    text = str(best) if best is not None else ""
+    if not text or any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        raise ServiceError(_l("The characters of this file cannot be read. Save it from your "
+                              "spreadsheet as \"CSV UTF-8\" and try again."))
+    return text
 
 
 def _read_csv(content: bytes) -> list[list[str]]:

@@ -1,0 +1,46 @@
+"""Attendee files in the encodings Excel and registration tools write: Arabic Windows
+(cp1256), Western Windows (cp1252), UTF-16; a file that cannot be read is refused."""
+
+import codecs
+
+import pytest
+
+from crm.errors import ServiceError
+from crm.imports.reading import read_table
+
+ARABIC_ROWS = [["الاسم الكامل", "المدينة"], ["محمد العمراني", "الدار البيضاء"],
+               ["فاطمة الزهراء التازي", "الرباط"]]
+
+
+def _csv(rows, encoding: str) -> bytes:
+    return "\r\n".join(",".join(row) for row in rows).encode(encoding)
+
+
+def test_an_arabic_windows_file_is_read_in_arabic_not_as_mojibake():
+    table = read_table("attendees.csv", _csv(ARABIC_ROWS, "cp1256"))
+    assert table.headers == ARABIC_ROWS[0]
+    assert table.rows == ARABIC_ROWS[1:]
+
+
+def test_a_short_arabic_windows_file_with_latin_names_beside_arabic_ones():
+    rows = [["Name", "Arabic name"], ["Mohamed El Amrani", "محمد العمراني"]]
+    assert read_table("a.csv", _csv(rows, "cp1256")).rows == rows[1:]
+
+
+def test_a_french_windows_file_keeps_its_accents():
+    rows = [["Nom", "Ville"], ["Hélène Benoît", "Fès"]]
+    assert read_table("a.csv", _csv(rows, "cp1252")).rows == rows[1:]
+
+
+@pytest.mark.parametrize("content", [
+    codecs.BOM_UTF16_LE + _csv(ARABIC_ROWS, "utf-16-le"),
+    _csv(ARABIC_ROWS, "utf-16-le"),
+    codecs.BOM_UTF8 + _csv(ARABIC_ROWS, "utf-8"),
+])
+def test_utf16_and_utf8_files_are_read(content):
+    assert read_table("a.csv", content).rows == ARABIC_ROWS[1:]
+
+
+def test_a_binary_file_named_csv_is_refused_with_a_reason():
+    with pytest.raises(ServiceError, match="cannot be read"):
+        read_table("a.csv", bytes(range(256)) * 8)
