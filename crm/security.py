@@ -1,6 +1,10 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the log of security events."""
+
+import logging
 
 from flask import Flask, current_app, request
+
+security_log = logging.getLogger("crm.security")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,6 +37,18 @@ def _add_security_headers(response):
         headers["Cache-Control"] = "no-store"
         headers["Vary"] = "Cookie"
     return response
+
+
+def flag_unexpected_fields(user, form) -> None:
+    """Fields a page never offered (a role, an officer, a stage, an amount...) are ignored by
+    the form; that someone sent them is logged as a security event (names only, not values)."""
+    if request.method != "POST":
+        return
+    unexpected = sorted(set(request.form) - {field.name for field in form} - {"csrf_token"})
+    if unexpected:
+        security_log.warning("unexpected form fields from user %s on %s: %s",
+                             getattr(user, "id", None), request.endpoint,
+                             ", ".join(name[:40] for name in unexpected[:20]))
 
 
 def register_security(app: Flask) -> None:

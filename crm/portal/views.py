@@ -23,6 +23,7 @@ from crm.portal.forms import (
     record_values,
 )
 from crm.projects import services as projects
+from crm.security import flag_unexpected_fields
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -51,6 +52,7 @@ def _edit(record, form_class, fields: list[str], save, title: str, back: str):
     service (the innovator is the actor)."""
     form = form_class(data=record_values(record, fields)) if request.method == "GET" \
         else form_class()
+    flag_unexpected_fields(current_user, form)
     done = submit(form, fields, lambda: save(actor(), record, form.version.data or None,
                                              form_data(form, fields)))
     if done.saved:
@@ -100,6 +102,7 @@ def report_figure(project_id: int):
     indicators = impact.list_indicators()
     periods = impact.quick_periods(date.today())
     form = MeasurementForm()
+    flag_unexpected_fields(current_user, form)
     if request.method == "GET" and request.args.get("period") in periods:
         form.period_start.data, form.period_end.data = periods[request.args["period"]]
     form.indicator_id.choices = [("", _("Choose an indicator"))] + [

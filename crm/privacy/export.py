@@ -1,4 +1,5 @@
-"""The right of access: everything the CRM holds about one person, as plain JSON values."""
+"""The right of access: everything the CRM holds about one person, as plain JSON values, and
+the same as rows for a spreadsheet."""
 
 import json
 from datetime import date, datetime
@@ -137,3 +138,27 @@ def personal_data(person: Person) -> dict:
 def to_json(data: dict) -> str:
     """The export as a UTF-8 friendly document: Arabic stays readable, keys are sorted."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+CSV_HEADER = ["section", "item", "field", "value"]
+
+
+def _cell(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def to_rows(data: dict) -> list[list]:
+    """The export as (section, item number, field, value) rows: what the JSON holds, one value
+    a line, for people who open it in a spreadsheet."""
+    rows = []
+    for section, content in sorted(data.items()):
+        items = content if isinstance(content, list) else [content]
+        for number, item in enumerate(items, start=1):
+            if isinstance(item, dict):
+                rows += [[section, number, key, _cell(value)]
+                         for key, value in sorted(item.items())]
+            elif item is not None:
+                rows.append([section, "", "", _cell(item)])
+    return rows

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from crm.auth.permissions import ensure, require
 from crm.common import phones
+from crm.common.csv_export import csv_response
 from crm.common.forms import EmptyForm
 from crm.common.reference import Region
 from crm.common.web import actor, found_or_404, report_service_error
@@ -148,6 +149,13 @@ def export_my_data():
     filename = f"my-data-{date.today().isoformat()}.json"
     return Response(body.encode("utf-8"), content_type="application/json; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/portal/my-data.csv")
+@require("portal.use")
+def export_my_data_csv():
+    rows = export.to_rows(export.personal_data(_own_person()))
+    return csv_response(f"my-data-{date.today().isoformat()}.csv", export.CSV_HEADER, rows)
 
 
 @bp.route("/people/<int:person_id>/anonymize", methods=["GET", "POST"])

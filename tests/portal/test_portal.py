@@ -174,3 +174,26 @@ def test_an_innovator_cannot_report_a_period_that_has_not_ended(world, log_in, d
     assert response.status_code == 200
     assert "This period has not ended yet" in _text(response)
     assert db.session.scalar(db.select(db.func.count(Measurement.id))) == before
+
+
+def test_extra_fields_sent_by_an_innovator_are_logged_as_a_security_event(world, log_in, db,
+                                                                          caplog):
+    client = log_in(world.a.user)
+    project = world.a.project
+    jobs = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id)).indicator
+    with caplog.at_level("WARNING", logger="crm.security"):
+        client.post(f"/portal/projects/{project.id}/edit", data={
+            "name": "Projet Atlas 2", "name_arabic": "", "description": "",
+            "version": str(project.version), "stage_id": "1", "officer_id": "7"})
+        client.post(f"/portal/projects/{project.id}/figures/new", data={
+            "indicator_id": str(jobs.id), "period_start": "2024-07-01",
+            "period_end": "2024-12-31", "value": "7", "source": "verified",
+            "amount_committed": "900000"})
+    events = [r.getMessage() for r in caplog.records if r.name == "crm.security"]
+    assert len(events) == 2
+    assert f"user {world.a.user.id}" in events[0] and "officer_id, stage_id" in events[0]
+    assert "amount_committed, source" in events[1] and "900000" not in events[1]
+    figure = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id, Measurement.period_start == date(2024, 7, 1)))
+    assert figure.source == MeasurementSource.SELF_REPORTED

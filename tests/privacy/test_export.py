@@ -164,3 +164,32 @@ def test_closed_follow_ups_are_exported_with_their_status(client, login_as, mine
     followup_services.complete_followup(officer, followup, "Visite faite")
     statuses = {f["title"]: f["status"] for f in export.personal_data(mine)["follow_ups"]}
     assert statuses == {"Envoyer le dossier de candidature": "open", "Visite du site": "done"}
+
+
+def test_the_innovator_downloads_their_data_for_a_spreadsheet(client, login_as, mine):
+    import csv
+    import io
+
+    innovator = login_as(Role.INNOVATOR)
+    link_account(innovator, mine)
+    assert 'href="/portal/my-data.csv"' in client.get("/portal/my-data").get_data(as_text=True)
+    response = client.get("/portal/my-data.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # Excel reads the Arabic as UTF-8
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["section", "item", "field", "value"]
+    cells = {(section, field): value for section, _item, field, value in rows[1:]}
+    data = export.personal_data(mine)
+    assert cells[("person", "last_name")] == data["person"]["last_name"] == "Idrissi"
+    assert cells[("account", "email")] == innovator.email
+    assert ("follow_ups", "title") in cells and ("consents", "purpose") in cells
+    assert "سلمى الإدريسي" in body
+    assert "Porteuse très motivée" not in body  # officers' internal notes stay internal
+    assert _other_traces(body) == []
+
+
+def test_staff_get_404_on_the_portal_csv_export(client, login_as, mine):
+    login_as(Role.OFFICER)
+    assert client.get("/portal/my-data.csv").status_code == 404
