@@ -37,7 +37,7 @@ PUBLIC = {
 }
 # Routes without ids that an innovator reaches: they must show nothing of the other side.
 OWN_PAGES = {"main.home", "auth.change_password", "auth.logout", "portal.edit_profile",
-             "privacy.show_my_data", "privacy.export_my_data"}
+             "privacy.show_my_data", "privacy.export_my_data", "privacy.export_my_data_csv"}
 
 
 def _extra_objects(world) -> dict:
