@@ -90,13 +90,15 @@ def funnel(dialect: str, args: Mapping) -> tuple[str, dict]:
 
 @floor("conversion")
 def conversion(dialect: str, args: Mapping) -> tuple[str, dict]:
-    """Per project, when it first entered each stage of the path (one pass over the
-    transitions); then, per step, those that entered and those whose first entry into the
-    next stage is not before that. The path is the default one (what the benchmark's
-    databases hold)."""
+    """Per project, when it first reached each stage of the path: entered it or any later
+    stage of the path (one pass over the transitions); then, per step, those that reached it
+    and those that reached the next stage or a later one. The path is the default one (what
+    the benchmark's databases hold)."""
+    def later(index: int) -> str:
+        return ", ".join(f"'{code}'" for code in DEFAULT_PATH[index:])
     firsts = ",\n".join(
-        f"MIN(CASE WHEN t.to_stage_id = (SELECT id FROM stages WHERE code = '{code}') "
-        f"THEN t.at END) AS {code}" for code in DEFAULT_PATH)
+        f"MIN(CASE WHEN t.to_stage_id IN (SELECT id FROM stages WHERE code IN ({later(i)})) "
+        f"THEN t.at END) AS {code}" for i, code in enumerate(DEFAULT_PATH))
     sums = ",\n".join(
         f"SUM(CASE WHEN {a} IS NOT NULL THEN 1 ELSE 0 END) AS {a}_in, "
         f"SUM(CASE WHEN {b} >= {a} THEN 1 ELSE 0 END) AS {a}_on"

@@ -43,18 +43,20 @@ def funnel(filters: ReportFilters) -> ReportTable:
 
 
 def _first_entry_per_stage(filters: ReportFilters, stages: list[Stage]):
-    """One row per project: when it first entered each of the stages (one pass over the
-    transitions, grouped by project)."""
-    columns = [func.min(case((StageTransition.to_stage_id == stage.id, StageTransition.at)))
-               .label(f"s{stage.id}") for stage in stages]
+    """One row per project: when it first reached each stage of the path, that is entered
+    it or any later stage of the path (skipped stages count as passed; exits are not later).
+    One pass over the transitions, grouped by project."""
+    columns = [func.min(case((StageTransition.to_stage_id.in_([s.id for s in stages[i:]]),
+                              StageTransition.at)))
+               .label(f"s{stage.id}") for i, stage in enumerate(stages)]
     return (db.select(StageTransition.project_id, *columns)
             .where(StageTransition.project_id.in_(scoped_project_ids(filters)))
             .group_by(StageTransition.project_id).subquery())
 
 
 def conversion(filters: ReportFilters) -> ReportTable:
-    """Of the projects that first entered a stage during the period, how many went on to the
-    next stage of the path (then or later)."""
+    """Of the projects that first reached a stage (it or any later stage of the path, in
+    pipeline order) during the period, how many reached the next stage or any later one."""
     path = main_path()
     firsts = _first_entry_per_stage(filters, path)
     sums = []
@@ -78,8 +80,10 @@ def conversion(filters: ReportFilters) -> ReportTable:
         chart=Chart("bar", [r[0] for r in rows], [{"label": _("Conversion (%)"),
                                                    "values": [r[3] for r in rows]}],
                     _("Conversion from each stage to the next; the numbers are in the table.")),
-        notes=[_("Counts the projects that first entered a stage during the period, and among "
-                 "them those that reached the next stage afterwards.")])
+        notes=[_("A project reaches a stage when it enters that stage or any later stage of "
+                 "the pipeline (a skipped stage counts as passed; declined and withdrawn are "
+                 "not later stages). Counts the projects that first reached a stage during the "
+                 "period, and among them those that reached the next stage or a later one.")])
 
 
 def _stays(filters: ReportFilters):

@@ -109,6 +109,28 @@ def test_conversion_from_stage_to_stage(data):
     assert rows["Assessed → Incubated"] == [0, 0, None]
 
 
+def test_conversion_counts_a_skipped_stage_as_passed(data):
+    """P5 goes from identified straight to applied: it reached contacted (a later stage)."""
+    _project(data["souss"], data["o1"], "2024", "P5",
+             [("identified", d(6, 1)), ("applied", d(6, 5))])
+    rows = {r[0]: r[1:] for r in pipeline_reports.conversion(ReportFilters()).rows}
+    assert rows["Identified → Contacted"] == [5, 5, 100.0]  # P1-P5 all went further
+    assert rows["Contacted → Applied"] == [5, 4, 80.0]  # P4 stayed in contacted
+    assert rows["Applied → Assessed"] == [4, 2, 50.0]  # P3 declined, P5 still applied
+
+
+def test_conversion_stays_right_when_an_admin_inserts_a_stage(data):
+    """An interview stage between applied (30) and assessed (40) that nobody went through:
+    those who reached assessed passed it."""
+    before = {r[0]: r[1:] for r in pipeline_reports.conversion(ReportFilters()).rows}
+    pipeline.create_stage(make_user(Role.ADMIN), "interview", "مقابلة", "Entretien",
+                                   "Interview", position=35)
+    rows = {r[0]: r[1:] for r in pipeline_reports.conversion(ReportFilters()).rows}
+    assert rows["Applied → Interview"] == before["Applied → Assessed"]
+    assert rows["Interview → Assessed"] == [2, 2, 100.0]
+    assert rows["Assessed → Incubated"] == before["Assessed → Incubated"]
+
+
 def test_time_in_each_stage_per_cohort(data):
     rows = {(r[0], r[1]): r[2:] for r in pipeline_reports.time_in_stage(ReportFilters()).rows}
     assert rows[("2024", "Identified")] == [3, 10.0, 15.0]  # 10, 10, 20
