@@ -28,6 +28,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_cli(app)
     register_hooks(app)
@@ -48,6 +49,12 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     init_login(app)
+
+
+def register_input_guards(app: Flask) -> None:
+    from crm.common.web import register_input_guards as register
+
+    register(app)  # before the blueprints: their `<int:...>` rules take the capped converter
 
 
 def register_blueprints(app: Flask) -> None:

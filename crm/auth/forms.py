@@ -1,11 +1,11 @@
 """Forms for logging in, changing one's password and administering accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from crm.auth.models import Role
+from crm.common.forms import CrmForm
 from crm.i18n import NATIVE_NAMES
 
 REQUIRED = _l("This field is required.")
@@ -15,13 +15,13 @@ def _language_choices() -> list[tuple[str, str]]:
     return list(NATIVE_NAMES.items())
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CrmForm):
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CrmForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(
         _l("New password"),
@@ -39,14 +39,14 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(CrmForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(REQUIRED), Email(_l("This is not a valid email address."))],
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(CrmForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -57,7 +57,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(CrmForm):
     """Editing an account: name, role, language, active."""
 
     full_name = StringField(_l("Full name"), validators=[Length(max=200)])

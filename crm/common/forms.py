@@ -1,16 +1,92 @@
 """Forms shared by every domain."""
 
+import re
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.widgets import Select
 
+from crm.common.ids import INTEGER_MAX
 
-class EmptyForm(FlaskForm):
+# The largest values the columns hold on every engine: ids and counts are 32-bit INTEGER on
+# PostgreSQL (INTEGER_MAX); amounts are BIGINT centimes (kept well inside them, and readable
+# in a message).
+AMOUNT_MAX = Decimal("999999999999.99")
+
+# Bidirectional embeddings, overrides and isolates: invisible, they reorder what a name shows.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi_controls(value):
+    """A single-line text without bidi control characters (ZWNJ and the rest are kept)."""
+    return _BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value
+
+
+def _refuse_nul(form, field) -> None:
+    if any("\x00" in value for value in field.raw_data or () if isinstance(value, str)):
+        raise ValidationError(_("This text contains a character that is not allowed."))
+
+
+def _cap_integer(form, field) -> None:
+    if isinstance(field.data, int) and abs(field.data) > INTEGER_MAX:
+        raise ValidationError(_("Enter a number of at most %(cap)s.",
+                                cap=format_decimal(INTEGER_MAX)))
+
+
+def _cap_amount(form, field) -> None:
+    value = field.data
+    if isinstance(value, Decimal) and (not value.is_finite() or abs(value) > AMOUNT_MAX):
+        cap = format_decimal(AMOUNT_MAX, format="#,##0.00")
+        if getattr(field, "is_money", False):
+            raise ValidationError(_("Enter an amount of at most %(cap)s MAD.", cap=cap))
+        raise ValidationError(_("Enter a number of at most %(cap)s.", cap=cap))
+
+
+def _input_checks(field) -> list:
+    """What every field of every form checks, whatever its own validators say."""
+    if isinstance(field, IntegerField):
+        return [_refuse_nul, _cap_integer]
+    if isinstance(field, DecimalField):
+        return [_refuse_nul, _cap_amount]
+    return [_refuse_nul]
+
+
+class CrmForm(FlaskForm):
+    """The base of every form: NUL bytes refused on any field, numbers capped to what the
+    columns hold, bidi control characters dropped from single-line text."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        extra_filters = dict(extra_filters or {})
+        for name, field in self._fields.items():
+            if isinstance(field, StringField) and not isinstance(
+                    field, (TextAreaField, PasswordField)):
+                extra_filters.setdefault(name, []).append(strip_bidi_controls)
+        super().process(formdata, obj, data, extra_filters=extra_filters, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            extra.setdefault(name, []).extend(_input_checks(field))
+        return super().validate(extra_validators=extra)
+
+
+class EmptyForm(CrmForm):
     """A POST-only button: carries nothing but the CSRF token."""
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(CrmForm):
     """The language switcher, present on every page."""
 
     lang = HiddenField()

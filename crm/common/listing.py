@@ -27,8 +27,17 @@ class ListParams:
             filters={name: args.get(name, "").strip() for name in filter_names if args.get(name)},
             sort=sort.lstrip("-"),
             descending=descending,
-            page=args.get("page", 1, type=int) or 1,
+            page=read_page(args),
         )
+
+
+MAX_PAGE = 100_000  # far past any list's end; keeps OFFSET inside what the engines take
+
+
+def read_page(args) -> int:
+    """The `page` asked for, from 1 to MAX_PAGE; anything unreadable is the first page."""
+    page = args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
 
 
 def order_by(query: Select, params: ListParams, columns: dict, default: str, tiebreak) -> Select:

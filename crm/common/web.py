@@ -5,10 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import abort, flash
+from flask import Flask, abort, flash, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from crm.common.forms import conflict_rows
+from crm.common.ids import INTEGER_MAX, parse_id
 from crm.common.records import ConflictError
 from crm.errors import ServiceError
 
@@ -62,3 +64,29 @@ def submit(form, fields: list[str], save: Callable[[], object]) -> Submission:
         report_service_error(form, error)
         return Submission()
     return Submission(saved=True, result=result)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every URL: a number the id columns can hold (32-bit INTEGER on
+    PostgreSQL), so a larger one is a 404 rather than an overflow in the database."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INTEGER_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def _refuse_bad_query() -> None:
+    """A NUL byte in the path or query string (PostgreSQL refuses it in text) or an id-like
+    filter larger than any id is a 400; `page` is clamped by the list instead, and the search
+    text `q` may be a long phone number."""
+    if "\x00" in request.path:
+        abort(400)
+    for name, value in request.args.items(multi=True):
+        if "\x00" in value or "\x00" in name:
+            abort(400)
+        if name not in ("page", "q") and value.strip().isdigit() and parse_id(value) is None:
+            abort(400)  # digits no id column holds, or digits int() does not read (²)
+
+
+def register_input_guards(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(_refuse_bad_query)

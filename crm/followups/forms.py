@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from crm.common.forms import CrmForm
 from crm.followups.models import FollowUpKind
 
 REQUIRED = _l("This field is required.")
@@ -25,7 +25,7 @@ def default_due_on() -> date:
     return date.today() + timedelta(days=DEFAULT_DELAY_DAYS)
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(CrmForm):
     """Planning one follow-up for a person, an organization or a project."""
 
     kind = SelectField(_l("What to do"), choices=FollowUpKind.choices, default="call")
@@ -42,7 +42,7 @@ class FollowUpForm(FlaskForm):
     next = HiddenField()
 
 
-class CompleteFollowUpForm(FlaskForm):
+class CompleteFollowUpForm(CrmForm):
     """Closing a follow-up: what came of it becomes an interaction."""
 
     outcome = TextAreaField(_l("What came of it"), filters=[_strip],
@@ -52,7 +52,7 @@ class CompleteFollowUpForm(FlaskForm):
     next = HiddenField()
 
 
-class RescheduleFollowUpForm(FlaskForm):
+class RescheduleFollowUpForm(CrmForm):
     due_on = DateField(_l("Due date"), validators=[DataRequired(VALID_DATE)])
     assignee_id = SelectField(_l("Assigned to"), choices=[],
                               validators=[DataRequired(_l("Choose who will do it."))])

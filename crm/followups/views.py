@@ -10,6 +10,7 @@ from flask_login import current_user
 from crm.auth import services as auth_services
 from crm.auth.permissions import can, ensure, public, require
 from crm.common.forms import EmptyForm
+from crm.common.ids import parse_id
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
@@ -46,8 +47,8 @@ def _target(source):
     """The record the follow-up is owed to, from the form or the query string (404 if none)."""
     for key, (getter, endpoint) in TARGETS.items():
         value = source.get(key, "")
-        if str(value).isdigit():
-            record = getter(int(value))
+        if parse_id(value) is not None:
+            record = getter(parse_id(value))
             if record is None or record.archived_at is not None:
                 abort(404)
             return key, record, url_for(endpoint, **{key: record.id})
@@ -76,7 +77,7 @@ def _assignee_choices(keep=None) -> list[tuple[str, str]]:
 
 def _chosen_assignee(value: str | None):
     """The user picked in an assignee select (None when the choice is not a user)."""
-    return services.get_assignee(int(value)) if value and value.isdigit() else None
+    return services.get_assignee(parse_id(value)) if parse_id(value) else None
 
 
 def _back(next_value: str | None, default: str) -> str:

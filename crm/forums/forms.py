@@ -1,7 +1,6 @@
 """Forms of the forums screens: editions, sessions, participations and bulk follow-ups."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.common.forms import CrmForm
 from crm.followups.forms import default_due_on
 from crm.followups.models import FollowUpKind
 from crm.forums.models import ParticipationRole, SessionKind
@@ -32,7 +32,7 @@ def _audience_choices() -> list[tuple[str, str]]:
             (EVERYONE, str(_l("Every participant")))]
 
 
-class ForumForm(FlaskForm):
+class ForumForm(CrmForm):
     """Creating a forum edition."""
 
     name = StringField(_l("Name"), filters=[_strip],
@@ -44,7 +44,7 @@ class ForumForm(FlaskForm):
     theme = TextAreaField(_l("Theme"), filters=[_strip], validators=[Length(max=2000)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(CrmForm):
     """Adding a session (plenary, workshop, closing) to a forum, named in three languages."""
 
     kind = SelectField(_l("Kind of session"), choices=SessionKind.choices, default="workshop")
@@ -54,7 +54,7 @@ class SessionForm(FlaskForm):
     name_en = StringField(_l("Name in English"), filters=[_strip], validators=[Length(max=200)])
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(CrmForm):
     """Listing a person (chosen among search results) in a session."""
 
     person_id = IntegerField(_l("Person"), validators=[DataRequired(_l("Choose a person."))])
@@ -62,7 +62,7 @@ class ParticipationForm(FlaskForm):
     attended = BooleanField(_l("Attended"), default=True)
 
 
-class SessionFollowUpForm(FlaskForm):
+class SessionFollowUpForm(CrmForm):
     """One follow-up for each speaker (or each participant) of a session."""
 
     people = RadioField(_l("Who to follow up"), default=LEADS, choices=_audience_choices)

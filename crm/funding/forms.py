@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
+from crm.common.forms import CrmForm
 from crm.common.money import CENT
 from crm.funding.models import FunderKind, FundingOpportunity, Instrument, OpportunityStatus
 
@@ -71,6 +71,7 @@ class MoneyField(DecimalField):
     """An amount in MAD, typed freely (spaces, decimal comma), kept as typed when invalid."""
 
     widget = TextInput()
+    is_money = True  # capped with a message naming the currency (crm.common.forms)
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
@@ -96,7 +97,7 @@ def _kind_choices() -> list[tuple[str, str]]:
     return [("", str(_l("Choose a kind")))] + FunderKind.choices()
 
 
-class FunderForm(FlaskForm):
+class FunderForm(CrmForm):
     """Creating a funder; the organization is chosen among search results, or none."""
 
     name = StringField(_l("Name"), filters=[_strip],
@@ -117,7 +118,7 @@ class EditFunderForm(FunderForm):
     version = HiddenField()
 
 
-class FunderContactForm(FlaskForm):
+class FunderContactForm(CrmForm):
     """Adding a person (chosen among search results) to a funder's contacts."""
 
     person_id = IntegerField(_l("Person"), validators=[DataRequired(_l("Choose a person."))])
@@ -148,7 +149,7 @@ def _date_field(label) -> DateField:
     return DateField(label, validators=[Optional()], invalid_value_message=VALID_DATE)
 
 
-class OpportunityForm(FlaskForm):
+class OpportunityForm(CrmForm):
     """Creating a funding opportunity; the choices of funder and officer are set by the view."""
 
     funder_id = SelectField(_l("Funder"), choices=[], validators=[DataRequired(
@@ -209,7 +210,7 @@ def opportunity_values(opportunity: FundingOpportunity) -> dict:
 
 # -- crowdfunding --------------------------------------------------------------------------
 
-class CampaignForm(FlaskForm):
+class CampaignForm(CrmForm):
     """Opening the crowdfunding campaign of an opportunity."""
 
     goal = MoneyField(_l("Goal (MAD)"), validators=[InputRequired(REQUIRED)])
@@ -221,7 +222,7 @@ class CampaignForm(FlaskForm):
                       validators=[Length(max=300, message=TOO_LONG)])
 
 
-class CampaignUpdateForm(FlaskForm):
+class CampaignUpdateForm(CrmForm):
     """Where a campaign stands on a day: the amount raised and the number of backers."""
 
     on = DateField(_l("Date"), default=date.today, validators=[DataRequired(VALID_DATE)],

@@ -8,6 +8,7 @@ from flask_login import current_user
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
 from crm.common.forms import EmptyForm
+from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
 from crm.common.spreadsheet import export_response
 from crm.common.web import Submission, actor, found_or_404, report_service_error, submit
@@ -84,8 +85,8 @@ def _offer_organizations(form: FunderForm, funder: Funder | None = None) -> None
     and those found by the search typed in the form."""
     offered = [funder.organization] if funder is not None and funder.organization else []
     chosen = form.organization_id.data
-    if chosen and str(chosen).isdigit() and int(chosen) not in {o.id for o in offered}:
-        organization = organization_services.get_organization(int(chosen))
+    if parse_id(chosen) and parse_id(chosen) not in {o.id for o in offered}:
+        organization = organization_services.get_organization(parse_id(chosen))
         if organization is not None and not organization.is_archived:
             offered.append(organization)
     if form.organization_q.data:

@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import get_group_symbol
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import TextInput
 
+from crm.common.forms import CrmForm
 from crm.common.reference import Region, sdg_labels
 from crm.impact.models import Visibility
 
@@ -107,7 +107,7 @@ def _sdg_choices() -> list[tuple[int, str]]:
     return [(number, f"{number}. {label}") for number, label in sdg_labels().items()]
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(CrmForm):
     """An indicator of the catalog: names in the three languages, unit, SDGs, references."""
 
     name_ar = StringField(_l("Name in Arabic"), filters=[_strip],
@@ -141,7 +141,7 @@ class NewIndicatorForm(IndicatorForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(CrmForm):
     """A dated narrative note on a project or an organization."""
 
     written_on = DateField(_l("Date"), default=date.today,
@@ -152,7 +152,7 @@ class NoteForm(FlaskForm):
                             default=Visibility.INTERNAL.value)
 
 
-class _FigureFields(FlaskForm):
+class _FigureFields(CrmForm):
     period_start = DateField(_l("Period start"), validators=[DataRequired(VALID_DATE)])
     period_end = DateField(_l("Period end"), validators=[DataRequired(VALID_DATE)])
     value = FigureField(_l("Value"), validators=[InputRequired(_l("Give the figure."))])
@@ -172,7 +172,7 @@ class EditMeasurementForm(_FigureFields):
     version = HiddenField()
 
 
-class VerifyMeasurementForm(FlaskForm):
+class VerifyMeasurementForm(CrmForm):
     """The verify button: carries the version the officer read."""
 
     version = HiddenField()
@@ -182,7 +182,7 @@ def _region_choices() -> list[tuple[str, str]]:
     return [("", str(_l("Every region")))] + Region.choices()
 
 
-class TargetForm(FlaskForm):
+class TargetForm(CrmForm):
     """A target: an indicator's value to reach in a year, for a cohort and a region or all."""
 
     indicator_id = SelectField(_l("Indicator"), choices=[],

@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
+from crm.common.forms import CrmForm
 from crm.followups.models import FollowUpKind
 from crm.imports.mapping import FIELDS
 from crm.imports.reading import MAX_BYTES
@@ -19,7 +19,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CrmForm):
     """The attendee file as the registration tool produced it."""
 
     file = FileField(_l("Attendee file"), validators=[
@@ -29,7 +29,7 @@ class UploadForm(FlaskForm):
     ])
 
 
-class MappingForm(FlaskForm):
+class MappingForm(CrmForm):
     """Which column of the file holds each field: one select per field of FIELDS, added below
     (the choices are the file's columns, set by the view)."""
 
@@ -48,7 +48,7 @@ for _name, (_label, _words) in FIELDS.items():
 del _name, _label, _words
 
 
-class MatchDecisionsForm(FlaskForm):
+class MatchDecisionsForm(CrmForm):
     """The matches of one preview page: those shown, and those ticked as the same person."""
 
     shown = SelectMultipleField(coerce=int, validate_choice=False)
@@ -65,7 +65,7 @@ def _in_a_week() -> date:
     return date.today() + timedelta(days=7)
 
 
-class ImportedFollowUpsForm(FlaskForm):
+class ImportedFollowUpsForm(CrmForm):
     """One follow-up for each person the import created or found."""
 
     kind = SelectField(_l("Kind"), choices=FollowUpKind.choices, default=FollowUpKind.CALL.value)

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import require
+from crm.common.listing import read_page
 from crm.common.spreadsheet import export_response
 from crm.common.web import actor, found_or_404, report_service_error
 from crm.errors import ServiceError
@@ -134,7 +135,7 @@ def _followups_form(forum: Forum, assignees: list, formdata=None) -> ImportedFol
 def _render_job(forum: Forum, job: ImportJob, followups_form=None):
     """The one page of a job, whatever its state; it survives reloads."""
     context = {"forum": forum, "job": job, "running": services.is_running(job)}
-    page_number = request.args.get("page", 1, type=int) or 1
+    page_number = read_page(request.args)
     if job.status == ImportStatus.PREVIEW:
         status = _status_filter()
         context.update(

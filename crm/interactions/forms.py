@@ -3,16 +3,16 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from crm.common.forms import CrmForm
 from crm.interactions.models import InteractionKind
 
 REQUIRED = _l("This field is required.")
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(CrmForm):
     kind = SelectField(_l("What happened"), choices=InteractionKind.choices)
     occurred_on = DateField(_l("Date"), default=date.today,
                             validators=[DataRequired(_l("Give a valid date."))])

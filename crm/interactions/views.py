@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from crm.auth.permissions import require
+from crm.common.ids import parse_id
 from crm.common.web import actor
 from crm.errors import ServiceError
 from crm.interactions import services
@@ -26,8 +27,8 @@ def _target(source):
     """The record the interaction is about, from the form or the query string (404 if none)."""
     for key, (getter, endpoint) in TARGETS.items():
         value = source.get(key, "")
-        if str(value).isdigit():
-            record = getter(int(value))
+        if parse_id(value) is not None:
+            record = getter(parse_id(value))
             if record is None or record.archived_at is not None:
                 abort(404)
             return key, record, url_for(endpoint, **{key: record.id})

@@ -1,7 +1,6 @@
 """Forms of the organizations screens: create, edit, merge and members."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.common.forms import CrmForm
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.organizations.models import MembershipRole, Organization, OrganizationKind
 from crm.tags.services import parse_tag_names, tag_names
@@ -35,7 +35,7 @@ def _sdg_choices() -> list[tuple[int, str]]:
     return [(number, f"{number}. {label}") for number, label in sdg_labels().items()]
 
 
-class _OrganizationFields(FlaskForm):
+class _OrganizationFields(CrmForm):
     name = StringField(_l("Name"), validators=[Length(max=200, message=TOO_LONG)])
     name_arabic = StringField(_l("Name in Arabic"), validators=[Length(max=200, message=TOO_LONG)])
     kind = SelectField(_l("Kind"), choices=_kind_choices, default="",
@@ -68,14 +68,14 @@ class EditOrganizationForm(_OrganizationFields):
     version = HiddenField()
 
 
-class MemberForm(FlaskForm):
+class MemberForm(CrmForm):
     """Adding a person (chosen among search results) to an organization."""
 
     person_id = IntegerField(_l("Person"), validators=[DataRequired(_l("Choose a person."))])
     role = SelectField(_l("Role"), choices=MembershipRole.choices, default="member")
 
 
-class MergeOrganizationForm(FlaskForm):
+class MergeOrganizationForm(CrmForm):
     duplicate_id = IntegerField(validators=[DataRequired()])
 
 

@@ -1,11 +1,11 @@
 """Forms of the people screens: create, edit, merge and organizations."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from crm.common import phones
+from crm.common.forms import CrmForm
 from crm.common.reference import Region
 from crm.organizations.models import MembershipRole
 from crm.people.models import Gender, Person
@@ -33,7 +33,7 @@ def valid_phone(form, field) -> None:
         raise ValidationError(_l("This phone number is not valid.")) from error
 
 
-class _PersonFields(FlaskForm):
+class _PersonFields(CrmForm):
     first_name = StringField(_l("First name"), validators=[Length(max=100, message=TOO_LONG)])
     last_name = StringField(_l("Last name"), validators=[Length(max=100, message=TOO_LONG)])
     name_arabic = StringField(_l("Name in Arabic"),
@@ -60,7 +60,7 @@ class EditPersonForm(_PersonFields):
     version = HiddenField()
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(CrmForm):
     """Adding a person to an organization chosen among search results."""
 
     organization_id = IntegerField(_l("Organization"),
@@ -68,7 +68,7 @@ class MembershipForm(FlaskForm):
     role = SelectField(_l("Role"), choices=MembershipRole.choices, default="member")
 
 
-class MergePersonForm(FlaskForm):
+class MergePersonForm(CrmForm):
     duplicate_id = IntegerField(validators=[DataRequired()])
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from crm.audit import history as audit_history
 from crm.auth.permissions import ensure, require
 from crm.common.forms import EmptyForm
+from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
 from crm.common.reference import Region
 from crm.common.spreadsheet import export_response
@@ -60,8 +61,8 @@ def list_people():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
     page = paginate(services.list_people(params), params.page)
     organization_id = params.filters.get("organization", "")
-    organization = (organization_services.get_organization(int(organization_id))
-                    if organization_id.isdigit() else None)
+    organization = (organization_services.get_organization(parse_id(organization_id))
+                    if parse_id(organization_id) else None)
     return render_template(
         "people/list_people.html",
         page=page,

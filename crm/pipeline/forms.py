@@ -1,9 +1,10 @@
 """Forms of the pipeline domain: the board's filters and the administration of stages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+from crm.common.forms import CrmForm
 
 REQUIRED = _l("This field is required.")
 NAME_REQUIRED = _l("A stage needs a name in each language.")
@@ -13,7 +14,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class StageForm(FlaskForm):
+class StageForm(CrmForm):
     """A stage's names in the three languages, its place in the pipeline, whether in use."""
 
     name_ar = StringField(_l("Name in Arabic"), filters=[_strip],

@@ -1,10 +1,10 @@
 """The portal's forms: only the fields an innovator may change, nothing else is read."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from crm.common.forms import CrmForm
 from crm.common.reference import Region
 from crm.people.forms import valid_phone
 from crm.people.models import Gender
@@ -20,7 +20,7 @@ def _choices(enum_cls):
     return lambda: [("", "—")] + enum_cls.choices()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CrmForm):
     first_name = StringField(_l("First name"), filters=[_strip],
                              validators=[Length(max=100, message=TOO_LONG)])
     last_name = StringField(_l("Last name"), filters=[_strip],
@@ -36,7 +36,7 @@ class ProfileForm(FlaskForm):
     version = HiddenField()
 
 
-class OrganizationDetailsForm(FlaskForm):
+class OrganizationDetailsForm(CrmForm):
     name = StringField(_l("Name"), filters=[_strip],
                        validators=[Length(max=200, message=TOO_LONG)])
     name_arabic = StringField(_l("Name in Arabic"), filters=[_strip],
@@ -53,7 +53,7 @@ class OrganizationDetailsForm(FlaskForm):
     version = HiddenField()
 
 
-class ProjectDetailsForm(FlaskForm):
+class ProjectDetailsForm(CrmForm):
     name = StringField(_l("Name"), filters=[_strip],
                        validators=[Length(max=200, message=TOO_LONG)])
     name_arabic = StringField(_l("Name in Arabic"), filters=[_strip],
@@ -64,7 +64,7 @@ class ProjectDetailsForm(FlaskForm):
     version = HiddenField()
 
 
-def form_data(form: FlaskForm, fields: list[str]) -> dict:
+def form_data(form: CrmForm, fields: list[str]) -> dict:
     """The named fields' values, enum choices turned into their members ("" → None)."""
     enums = {"gender": Gender, "region": Region}
     data = {}

@@ -3,10 +3,10 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from crm.common.forms import CrmForm
 from crm.privacy.models import ConsentPurpose, ConsentSource
 
 # The person page holds other forms: the consent form's fields are prefixed to keep ids apart.
@@ -17,7 +17,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(CrmForm):
     """What the person agreed to, how it was collected and when."""
 
     purpose = SelectField(_l("Purpose"), choices=ConsentPurpose.choices)

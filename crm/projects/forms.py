@@ -1,10 +1,10 @@
 """Forms of the projects domain: creating, editing, moving and assigning a project."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from crm.common.forms import CrmForm
 from crm.common.reference import Theme, sdg_labels
 
 REQUIRED = _l("This field is required.")
@@ -24,7 +24,7 @@ def _sdg_choices() -> list[tuple[int, str]]:
     return [(number, f"{number}. {label}") for number, label in sdg_labels().items()]
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(CrmForm):
     """Editing a project's description (the officer and the stage have their own forms)."""
 
     name = StringField(_l("Name"), filters=[_strip], validators=[Length(max=200)])
@@ -48,7 +48,7 @@ class NewProjectForm(ProjectForm):
     officer_id = SelectField(_l("Program officer"), choices=[], validate_choice=True)
 
 
-class MoveProjectForm(FlaskForm):
+class MoveProjectForm(CrmForm):
     """Moving a project to another stage, from its page or from the board."""
 
     to_stage = SelectField(_l("Move to"), choices=[],
@@ -58,6 +58,6 @@ class MoveProjectForm(FlaskForm):
     next = HiddenField()
 
 
-class AssignOfficerForm(FlaskForm):
+class AssignOfficerForm(CrmForm):
     officer_id = SelectField(_l("Program officer"), choices=[])
     version = HiddenField()

@@ -7,6 +7,7 @@ from flask_login import current_user
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
 from crm.common.forms import conflict_rows
+from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
@@ -142,8 +143,8 @@ def show_project(project_id: int):
 @require("project.create")
 def create_project():
     organization_id = request.args.get("organization_id", "")
-    organization = (organization_services.get_organization(int(organization_id))
-                    if organization_id.isdigit() else None)
+    organization = (organization_services.get_organization(parse_id(organization_id))
+                    if parse_id(organization_id) else None)
     if organization is None or organization.archived_at is not None:
         abort(404)
     form = NewProjectForm()

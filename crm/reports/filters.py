@@ -6,13 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from crm.auth.models import Role
 from crm.common.flags import has_flag
-from crm.common.forms import LeanSelect
+from crm.common.forms import CrmForm, LeanSelect
 from crm.common.reference import Region, Theme
 from crm.extensions import db
 from crm.organizations.models import Organization, OrganizationKind
@@ -86,7 +85,7 @@ def _choices(pairs, everything) -> list[tuple[str, str]]:
     return [("", str(everything))] + [(str(k), str(v)) for k, v in pairs]
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(CrmForm):
     """Read from the query string (GET): no CSRF token, nothing changes."""
 
     class Meta:
