@@ -24,7 +24,10 @@ def display(e164: str | None) -> str:
     """National format for Moroccan numbers, international for the others."""
     if not e164:
         return ""
-    number = phonenumbers.parse(e164, DEFAULT_REGION)
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164  # a stored value that is not a number (an import's, a mark): as it is
     if number.country_code == 212:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -155,7 +155,7 @@ def anonymize_person(actor, person: Person) -> int:
         _blank_history(ids)
         pattern = traces.pattern()
         files = _scrub_import_files(_blank_import_lines(ids), pattern)
-        replaced = sweep(traces) + files
+        replaced = sweep(traces, ids) + files
         audit.record(actor, "anonymize", ENTITY, person.id, {"traces_removed": [None, replaced]})
         db.session.commit()
     except Exception:

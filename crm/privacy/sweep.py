@@ -22,6 +22,9 @@ from crm.extensions import db
 MARK = "[anonymized]"
 # Derived rows (search keys) are deleted rather than rewritten: they are rebuilt from records.
 DERIVED_TABLES = {"search_tokens"}
+# Who someone is: the erased person's own rows there are blanked or deleted by the caller, and
+# another person's are never rewritten, even when they share a phone, an email or a name.
+IDENTITY_TABLES = {"people", "users", "invitations", "search_tokens"}
 PHONE_SEPARATORS = r"[\s.\-/()]*"
 NOTHING = r"(?!x)x"  # what an empty set of identifiers matches
 
@@ -164,10 +167,21 @@ def _new_values(row, columns: list[sa.Column], pattern: re.Pattern, key: str) ->
     return changed
 
 
+def _others_history(table: sa.Table, person_ids: list[int]):
+    """The history of other people's records (kept as it is)."""
+    return sa.and_(table.c.entity_type == "person", table.c.entity_id.not_in(person_ids))
+
+
 def _sweep_table(table: sa.Table, columns: list[sa.Column], pattern: re.Pattern,
-                 terms: set[str]) -> int:
+                 terms: set[str], person_ids: list[int]) -> int:
     keys = list(table.primary_key.columns)
-    rows = db.session.execute(sa.select(*keys, *columns).where(_condition(columns, terms)))
+    query = sa.select(*keys, *columns).where(_condition(columns, terms))
+    if table.name == "audit_entries":
+        query = query.where(sa.not_(_others_history(table, person_ids)))
+    if "person_id" in table.c:  # another person's follow-ups, interactions... stay theirs
+        query = query.where(sa.or_(table.c.person_id.is_(None),
+                                   table.c.person_id.in_(person_ids)))
+    rows = db.session.execute(query)
     replaced = 0
     for row in rows.all():
         where = sa.and_(*(key == row._mapping[key.name] for key in keys))
@@ -187,8 +201,11 @@ def _sweep_table(table: sa.Table, columns: list[sa.Column], pattern: re.Pattern,
     return replaced
 
 
-def sweep(traces: Traces) -> int:
-    """Replace the identifiers everywhere (flushes, no commit); how many values changed."""
+def sweep(traces: Traces, person_ids: list[int]) -> int:
+    """Replace the identifiers of the people `person_ids` (one human) in free text: their own
+    rows and the records of no one in particular (organizations, projects, tags...), never
+    another person's identity, rows or history (flushes, no commit); how many values
+    changed."""
     if not traces:
         return 0
     db.session.flush()
@@ -196,6 +213,6 @@ def sweep(traces: Traces) -> int:
     replaced = 0
     for table in db.metadata.sorted_tables:
         columns = [c for c in table.columns if _is_text(c) or _is_json(c)]
-        if columns and table.primary_key.columns:
-            replaced += _sweep_table(table, columns, pattern, terms)
+        if columns and table.primary_key.columns and table.name not in IDENTITY_TABLES:
+            replaced += _sweep_table(table, columns, pattern, terms, person_ids)
     return replaced

@@ -401,7 +401,7 @@ def test_an_unknown_person_is_404_on_the_anonymize_page(client, login_as):
 def test_a_failure_half_way_changes_nothing(db, scene, monkeypatch):
     from crm.privacy import anonymize
 
-    def broken(traces):
+    def broken(traces, person_ids):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(anonymize, "sweep", broken)
