@@ -18,6 +18,14 @@ STAFF = frozenset({ADMIN, MANAGER, OFFICER})
 
 EDITORS = frozenset({ADMIN, OFFICER})
 ASSIGNERS = frozenset({ADMIN, MANAGER})
+# Who may be given projects and follow-ups: those who may act on them ("project.edit",
+# "followup.edit"). Every picker and the workload report read this one rule.
+ASSIGNABLE = EDITORS
+
+
+def can_be_assigned(user) -> bool:
+    """Whether projects and follow-ups may be given to `user`."""
+    return user is not None and user.active and user.role in ASSIGNABLE
 
 # action -> roles that may perform it (before any object rule).
 PERMISSIONS: dict[str, frozenset[Role]] = {

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
 
 from crm.audit import services as audit
-from crm.auth.models import Role, User
+from crm.auth.models import User
+from crm.auth.permissions import ASSIGNABLE, can_be_assigned
 from crm.common.records import check_version, commit_or_conflict, update_record
 from crm.common.time import utcnow
 from crm.errors import ServiceError
@@ -17,9 +18,6 @@ from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.interactions.models import Interaction, InteractionKind
 
 ENTITY = "follow_up"
-# Those who may close a follow-up ("followup.edit"): a task given to anyone else could never
-# be closed by its assignee.
-ASSIGNABLE_ROLES = (Role.OFFICER, Role.ADMIN)
 # The follow-ups listed per section of an agenda (rendering each row costs about 0.2 ms);
 # the count says how many there are in all.
 AGENDA_SECTION_SIZE = 25
@@ -34,7 +32,7 @@ INTERACTION_OF = {
 
 
 def _check(assignee: User | None, title: str, due_on: date | None) -> None:
-    if assignee is None or not assignee.active or assignee.role not in ASSIGNABLE_ROLES:
+    if not can_be_assigned(assignee):
         raise ServiceError(_l("Choose who will do it."), field="assignee_id")
     if not (title or "").strip():
         raise ServiceError(_l("Say what is to be done."), field="title")
@@ -210,7 +208,7 @@ def get_followup(followup_id: int) -> FollowUp | None:
 
 
 def assignees() -> list[User]:
-    query = db.select(User).where(User.role.in_(ASSIGNABLE_ROLES), User.active.is_(True))
+    query = db.select(User).where(User.role.in_(ASSIGNABLE), User.active.is_(True))
     return list(db.session.scalars(query.order_by(User.full_name, User.email)))
 
 

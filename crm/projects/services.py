@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from crm.audit import services as audit
-from crm.auth.models import Role, User
+from crm.auth.models import User
+from crm.auth.permissions import ASSIGNABLE, can_be_assigned
 from crm.common.flags import has_flag
 from crm.common.listing import ListParams, order_by
 from crm.common.records import (
@@ -94,7 +95,7 @@ def update_project(actor, project: Project, expected_version: int | None,
 def assign_officer(actor, project: Project, officer: User | None,
                    expected_version: int | None = None) -> None:
     """Give the project to an officer (or to nobody)."""
-    if officer is not None and officer.role != Role.OFFICER and officer.role != Role.ADMIN:
+    if officer is not None and not can_be_assigned(officer):
         raise ServiceError(_l("Projects are assigned to program officers."), field="officer_id")
     update_record(actor, project, ENTITY, expected_version,
                   {"officer_id": officer.id if officer else None})
@@ -204,13 +205,13 @@ def forum_choices() -> list[tuple[int, str]]:
 def officer_choices() -> list[tuple[int, str]]:
     """(id, name) of the people who may follow projects, for filter forms (no objects built)."""
     query = (db.select(User.id, User.full_name, User.email)
-             .where(User.role.in_([Role.OFFICER, Role.ADMIN]), User.active.is_(True))
+             .where(User.role.in_(ASSIGNABLE), User.active.is_(True))
              .order_by(User.full_name, User.email))
     return [(user_id, name or email) for user_id, name, email in db.session.execute(query)]
 
 
 def list_officers() -> list[User]:
-    query = db.select(User).where(User.role.in_([Role.OFFICER, Role.ADMIN]),
+    query = db.select(User).where(User.role.in_(ASSIGNABLE),
                                   User.active.is_(True)).order_by(User.full_name, User.email)
     return list(db.session.scalars(query))
 

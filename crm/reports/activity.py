@@ -7,7 +7,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from crm.auth.models import Role, User
+from crm.auth.models import User
+from crm.auth.permissions import ASSIGNABLE
 from crm.extensions import db
 from crm.followups.models import FollowUp, FollowUpStatus
 from crm.forums import services as forums
@@ -35,7 +36,7 @@ def officer_workload(filters: ReportFilters, today: date | None = None) -> Repor
     overdue = open_followups.where(FollowUp.due_on < today)
     query = db.select(User, _count_per_officer(live), _count_per_officer(open_followups),
                       _count_per_officer(overdue)).where(
-        User.role == Role.OFFICER, User.active.is_(True))
+        User.role.in_(ASSIGNABLE), User.active.is_(True))
     if filters.officer_id:
         query = query.where(User.id == filters.officer_id)
     rows = [[officer.display_name, projects, open_count, late]
