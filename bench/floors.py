@@ -216,8 +216,10 @@ def forums(dialect: str, args: Mapping) -> tuple[str, dict]:
 @floor("funding")
 def funding(dialect: str, args: Mapping) -> tuple[str, dict]:
     return (f"""SELECT o.instrument, o.status, COUNT(*), SUM(o.amount_requested) / 100.0,
-            SUM(o.amount_committed) / 100.0, SUM(o.amount_disbursed) / 100.0
+            SUM(o.amount_committed) / 100.0, SUM(o.amount_disbursed) / 100.0,
+            COALESCE(SUM(c.raised), 0) / 100.0
         FROM funding_opportunities o JOIN projects p ON p.id = o.project_id
+        LEFT JOIN crowdfunding_campaigns c ON c.opportunity_id = o.id
         WHERE {LIVE} GROUP BY o.instrument, o.status ORDER BY o.instrument, o.status""", {})
 
 

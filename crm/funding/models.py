@@ -148,6 +148,11 @@ class FundingOpportunity(TimestampMixin, VersionedMixin, db.Model):
     campaign: Mapped[CrowdfundingCampaign | None] = relationship(back_populates="opportunity",
                                                                  uselist=False)
 
+    @property
+    def amount_raised(self) -> Decimal:
+        """What its crowdfunding campaign reports from the backers (zero without one)."""
+        return self.campaign.raised if self.campaign is not None else Decimal("0")
+
 
 class CrowdfundingCampaign(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "crowdfunding_campaigns"

@@ -228,22 +228,25 @@ def _scoped(query, project_id, organization_id, funder_id):
 
 
 def totals(group: str, project_id=None, organization_id=None, funder_id=None) -> list[dict]:
-    """Sums of requested, committed and disbursed amounts by "status" or "instrument",
-    computed by the database (exact decimals)."""
+    """Sums of requested, committed and disbursed amounts, and of what crowdfunding campaigns
+    raised from their backers (a figure of its own: it reaches the project when the platform
+    pays it out, as disbursed), by "status" or "instrument", computed by the database."""
     column = FundingOpportunity.status if group == "status" else FundingOpportunity.instrument
-    query = db.select(column, func.count(), func.sum(FundingOpportunity.amount_requested),
-                      func.sum(FundingOpportunity.amount_committed),
-                      func.sum(FundingOpportunity.amount_disbursed)).group_by(column)
+    query = (db.select(column, func.count(), func.sum(FundingOpportunity.amount_requested),
+                       func.sum(FundingOpportunity.amount_committed),
+                       func.sum(FundingOpportunity.amount_disbursed),
+                       func.sum(CrowdfundingCampaign.raised))
+             .outerjoin(FundingOpportunity.campaign).group_by(column))
     rows = db.session.execute(_scoped(query, project_id, organization_id, funder_id)).all()
     return [{"key": key, "count": count, "requested": req or ZERO, "committed": com or ZERO,
-             "disbursed": dis or ZERO}
-            for key, count, req, com, dis in sorted(rows, key=lambda r: list(type(r[0])).index(
-                r[0]))]
+             "disbursed": dis or ZERO, "raised": raised or ZERO}
+            for key, count, req, com, dis, raised in sorted(
+                rows, key=lambda r: list(type(r[0])).index(r[0]))]
 
 
 def grand_total(rows: list[dict]) -> dict:
     return {name: sum((r[name] for r in rows), ZERO)
-            for name in ("requested", "committed", "disbursed")} | {
+            for name in ("requested", "committed", "disbursed", "raised")} | {
         "count": sum(r["count"] for r in rows)}
 
 

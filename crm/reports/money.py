@@ -19,36 +19,43 @@ ZERO = Decimal("0")
 
 
 def funding(filters: ReportFilters) -> ReportTable:
-    """Sums by instrument and status; with a period, the opportunities applied for in it."""
+    """Sums by instrument and status, with what crowdfunding campaigns raised from their
+    backers; with a period, the opportunities applied for in it."""
     opp = FundingOpportunity
     query = (db.select(opp.instrument, opp.status, func.count(), func.sum(opp.amount_requested),
-                       func.sum(opp.amount_committed), func.sum(opp.amount_disbursed))
+                       func.sum(opp.amount_committed), func.sum(opp.amount_disbursed),
+                       func.sum(CrowdfundingCampaign.raised))
+             .outerjoin(opp.campaign)
              .where(opp.project_id.in_(scoped_project_ids(filters)),
                     *filters.within_dates(opp.applied_on))
              .group_by(opp.instrument, opp.status))
-    found = {(i, s): (n, r or ZERO, c or ZERO, d or ZERO)
-             for i, s, n, r, c, d in db.session.execute(query)}
+    found = {(i, s): (n, r or ZERO, c or ZERO, d or ZERO, raised or ZERO)
+             for i, s, n, r, c, d, raised in db.session.execute(query)}
     rows = [[instrument.label, status.label, *found[(instrument, status)]]
             for instrument in Instrument for status in Status if (instrument, status) in found]
     by_instrument = {}
-    for (instrument, _status), (_n, requested, committed, disbursed) in found.items():
-        sums = by_instrument.setdefault(instrument, [ZERO, ZERO, ZERO])
-        for index, amount in enumerate((requested, committed, disbursed)):
+    for (instrument, _status), (_n, *amounts) in found.items():
+        sums = by_instrument.setdefault(instrument, [ZERO] * 4)
+        for index, amount in enumerate(amounts):
             sums[index] += amount
     labels = [i for i in Instrument if i in by_instrument]
     series = [{"label": label, "values": [by_instrument[i][index] for i in labels]}
-              for index, label in enumerate((_("Requested"), _("Committed"), _("Disbursed")))]
+              for index, label in enumerate((_("Requested"), _("Committed"), _("Disbursed"),
+                                             _("Raised by crowdfunding")))]
     return ReportTable(
         columns=[Column("instrument", _("Instrument")), Column("status", _("Status")),
                  Column("count", _("Opportunities"), "int"),
                  Column("requested", _("Requested"), "money"),
                  Column("committed", _("Committed"), "money"),
-                 Column("disbursed", _("Disbursed"), "money")],
+                 Column("disbursed", _("Disbursed"), "money"),
+                 Column("raised", _("Raised by crowdfunding"), "money")],
         rows=rows,
         chart=Chart("bar", [i.label for i in labels], series,
                     _("Amounts requested, committed and disbursed by instrument; the numbers "
                       "are in the table.")),
-        notes=[_("With a period: the opportunities applied for during it.")])
+        notes=[_("With a period: the opportunities applied for during it."),
+               _("Raised by crowdfunding: what the campaigns report from their backers; it "
+                 "counts as disbursed once the platform pays it out.")])
 
 
 def crowdfunding(filters: ReportFilters, today: date | None = None) -> ReportTable:

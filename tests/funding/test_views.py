@@ -870,3 +870,20 @@ def test_the_funders_list_and_funder_page_issue_a_constant_number_of_queries(cli
     large = {path: queries_on_page(client, db, path) for path in pages}
     assert large == small, (small, large)
     assert _count(db, FundingOpportunity) == 60
+
+
+def test_a_campaign_raised_amount_shows_on_the_project_and_organization_pages(client,
+                                                                             login_as):
+    from crm.funding import services as funding_services
+
+    officer = login_as(Role.OFFICER)
+    project = make_project(officer=officer)
+    opportunity = make_opportunity(project=project, actor=officer, instrument="crowd-donation")
+    start = date.today() - timedelta(days=30)
+    campaign = funding_services.create_campaign(officer, opportunity, goal=Decimal("20000"),
+                                                starts_on=start, ends_on=date.today())
+    funding_services.record_campaign_update(officer, campaign, date.today(),
+                                            Decimal("12345"), backers=40)
+    for url in (f"/projects/{project.id}", f"/organizations/{project.organization_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'data-total="raised">MAD12,345.00' in page, url

@@ -200,12 +200,23 @@ def money_data(data):
     return data
 
 
+def test_crowdfunding_raised_amounts_reach_the_funding_totals(money_data):
+    rows = {(r[0], r[1]): r[2:] for r in money.funding(ReportFilters()).rows}
+    assert rows[("Crowdfunding: donation", "Applied")][-1] == Decimal("12000")
+    organization_id = money_data["p1"].organization_id
+    panel = funding.funding_panel(organization_id=organization_id)
+    assert panel["total"]["raised"] == Decimal("1000")  # p1's reward campaign
+    by_instrument = {r["key"].value: r["raised"] for r in panel["by_instrument"]}
+    assert by_instrument["crowd-reward"] == Decimal("1000")
+    assert by_instrument["grant"] == 0
+
+
 def test_funding_by_instrument_and_status(money_data):
     rows = {(r[0], r[1]): r[2:] for r in money.funding(ReportFilters()).rows}
     assert rows[("Grant", "Committed")] == [1, Decimal("100000"), Decimal("80000"),
-                                            Decimal("50000")]
-    assert rows[("Grant", "Applied")] == [1, Decimal("50000"), 0, 0]
-    assert rows[("Loan", "Declined")] == [1, Decimal("20000"), 0, 0]
+                                            Decimal("50000"), 0]
+    assert rows[("Grant", "Applied")] == [1, Decimal("50000"), 0, 0, 0]
+    assert rows[("Loan", "Declined")] == [1, Decimal("20000"), 0, 0, 0]
     assert len(rows) == 5
     souss = {(r[0], r[1]) for r in money.funding(SOUSS).rows}
     assert souss == {("Grant", "Committed"), ("Grant", "Applied"),
