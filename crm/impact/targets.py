@@ -118,10 +118,13 @@ def delete_target(actor, target: ImpactTarget) -> None:
 
 
 def targets_for(indicator_ids: Iterable[int], years: Iterable[int], cohort: str = "",
-                region: Region | str | None = None) -> dict[tuple[int, int], Decimal]:
+                region: Region | str | None = None,
+                exact: bool = False) -> dict[tuple[int, int], Decimal]:
     """The target that applies to each (indicator, year) for a cohort ("" every cohort) and a
     region (None every region): the one set for both, else for the cohort in every region,
-    else for the region in every cohort, else the general one. Missing pairs have none."""
+    else for the region in every cohort, else the general one. With `exact`, only the one set
+    for both (a figure narrowed to a cohort is never compared with a wider target). Missing
+    pairs have none."""
     indicator_ids, years = set(indicator_ids), set(years)
     if not indicator_ids or not years:
         return {}
@@ -129,7 +132,8 @@ def targets_for(indicator_ids: Iterable[int], years: Iterable[int], cohort: str 
     query = db.select(ImpactTarget.indicator_id, ImpactTarget.year, ImpactTarget.cohort,
                       ImpactTarget.region, ImpactTarget.value).where(
         ImpactTarget.indicator_id.in_(indicator_ids), ImpactTarget.year.in_(years),
-        ImpactTarget.cohort.in_({"", cohort}), ImpactTarget.region.in_({"", region}))
+        ImpactTarget.cohort.in_({cohort} if exact else {"", cohort}),
+        ImpactTarget.region.in_({region} if exact else {"", region}))
     best: dict[tuple[int, int], tuple[int, Decimal]] = {}
     for indicator_id, year, row_cohort, row_region, value in db.session.execute(query):
         # 0 both match, 1 cohort only, 2 region only, 3 general

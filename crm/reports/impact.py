@@ -48,8 +48,11 @@ def impact_against_targets(filters: ReportFilters) -> ReportTable:
     indicators = _indicators()
     totals = _totals(filters, indicators)
     years = sorted({y for _i, y in totals}, reverse=True)
+    # A target is set for the foundation, a cohort or a region: compared only with the same
+    # selection, never with an officer's portfolio, a kind of organization or a theme.
+    comparable = not (filters.officer_id or filters.kind or filters.theme)
     goals = targets.targets_for([i.id for i in indicators], years, cohort=filters.cohort,
-                                region=filters.region)
+                                region=filters.region, exact=True) if comparable else {}
     rows = []
     for year in years:
         for indicator in indicators:
@@ -75,4 +78,7 @@ def impact_against_targets(filters: ReportFilters) -> ReportTable:
         chart=Chart("line", [str(y) for y in chart_years], series,
                     _("Impact per year against the target; the numbers are in the table.")),
         notes=[_("Figures are counted in the year their period starts; with a period, the "
-                 "figures whose period starts in it.")])
+                 "figures whose period starts in it."),
+               _("A target is compared only with the figures it was set for (the whole "
+                 "foundation, a cohort, a region): none is shown for an officer's portfolio, a "
+                 "kind of organization or a theme.")])
