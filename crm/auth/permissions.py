@@ -154,6 +154,8 @@ def can(user, action: str, obj=None) -> bool:
         return False
     if user.role not in PERMISSIONS[action]:
         return False
+    if getattr(obj, "merged_into_id", None) is not None and not action.endswith(".view"):
+        return False  # a record merged into another is read-only: act on the one kept
     rule = OBJECT_RULES.get(action)
     if obj is not None and rule is not None:
         return bool(rule(user, obj))

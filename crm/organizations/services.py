@@ -176,6 +176,8 @@ def restore_organization(actor, organization: Organization) -> None:
 
 
 def add_member(actor, organization: Organization, person, role: MembershipRole) -> Membership:
+    if person.merged_into_id is not None:
+        raise ServiceError(_l("This record was already merged into another one."))
     existing = db.session.scalar(db.select(Membership).where(
         Membership.organization_id == organization.id, Membership.person_id == person.id))
     if existing is not None:

@@ -159,16 +159,47 @@ def find_similar_people(first_name: str = "", last_name: str = "", name_arabic: 
     return sorted(found, key=lambda m: (-len(m.reasons), -m.score))[:limit]
 
 
-def merge_people(actor, survivor: Person, duplicate: Person) -> None:
-    """Move every link of `duplicate` to `survivor`, fill survivor's blanks, archive the other."""
+def merge_differences(survivor: Person, duplicate: Person) -> list[str]:
+    """The fields where both records hold a value and the values differ: the officer chooses
+    which to keep (notes are kept both, one after the other)."""
+    return [name for name in FIELDS if name != "notes"
+            and getattr(survivor, name) not in (None, "")
+            and getattr(duplicate, name) not in (None, "")
+            and getattr(survivor, name) != getattr(duplicate, name)]
+
+
+def role_differences(survivor: Person, duplicate: Person) -> list[tuple]:
+    """(organization, survivor's role, duplicate's role) where both belong with other roles:
+    one person holds one role in an organization, so the officer chooses which."""
+    theirs = {m.organization_id: m.role for m in duplicate.memberships}
+    return [(m.organization, m.role, theirs[m.organization_id]) for m in survivor.memberships
+            if m.organization_id in theirs and theirs[m.organization_id] != m.role]
+
+
+def _merged_values(survivor: Person, duplicate: Person, take: set[str]) -> dict:
+    values = {name: getattr(duplicate, name) for name in FIELDS
+              if getattr(duplicate, name) not in (None, "")
+              and (getattr(survivor, name) in (None, "") or name in take)}
+    if survivor.notes and duplicate.notes and survivor.notes != duplicate.notes:
+        values["notes"] = f"{survivor.notes}\n\n{duplicate.notes}"
+    return values
+
+
+def merge_people(actor, survivor: Person, duplicate: Person, take=(), roles=None) -> None:
+    """Move every link of `duplicate` to `survivor` and archive it. The survivor keeps its
+    values except the fields in `take` (the duplicate's chosen), fills its blanks, keeps both
+    notes, and holds the role `roles[organization_id]` where both belonged with other roles."""
     if survivor.id == duplicate.id:
         raise ServiceError(_l("A person cannot be merged with themselves."))
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise ServiceError(_l("This record was already merged into another one."))
-    filled = {name: getattr(duplicate, name) for name in FIELDS
-              if getattr(survivor, name) in (None, "")
-              and getattr(duplicate, name) not in (None, "")}
-    changes = audit.apply_changes(survivor, filled)
+    changes = audit.apply_changes(survivor, _merged_values(survivor, duplicate, set(take)))
+    for membership in survivor.memberships:
+        chosen = (roles or {}).get(membership.organization_id)
+        if chosen is not None and chosen != membership.role:
+            changes[f"role in {membership.organization_id}"] = [membership.role.value,
+                                                                 chosen.value]
+            membership.role = chosen
     moved = repoint_references(Person.__table__, duplicate.id, survivor.id,
                                skip={"people.merged_into_id"})
     duplicate.merged_into_id = survivor.id

@@ -171,6 +171,20 @@ def restore_person(person_id: int):
     return redirect(url_for("people.show_person", person_id=person.id))
 
 
+def _merge_choices(survivor, duplicate) -> tuple[set[str], dict]:
+    """What the officer chose on the comparison: the duplicate's value for which fields, and
+    which role in each organization both belong to (the kept record's when not said)."""
+    take = {name for name in services.merge_differences(survivor, duplicate)
+            if request.form.get(f"keep_{name}") == "duplicate"}
+    roles = {}
+    for organization, _kept, _other in services.role_differences(survivor, duplicate):
+        try:
+            roles[organization.id] = MembershipRole(request.form.get(f"role_{organization.id}"))
+        except ValueError:
+            continue
+    return take, roles
+
+
 @bp.route("/people/<int:person_id>/merge", methods=["GET", "POST"])
 @require("person.edit")
 def merge_person(person_id: int):
@@ -178,8 +192,9 @@ def merge_person(person_id: int):
     form = MergePersonForm()
     if form.validate_on_submit():
         duplicate = _editable_person(form.duplicate_id.data)
+        take, roles = _merge_choices(survivor, duplicate)
         try:
-            services.merge_people(actor(), survivor, duplicate)
+            services.merge_people(actor(), survivor, duplicate, take=take, roles=roles)
         except ServiceError as error:
             flash(str(error.message), "danger")
         else:
@@ -200,8 +215,11 @@ def merge_person(person_id: int):
             {"first_name": survivor.first_name, "last_name": survivor.last_name,
              "name_arabic": survivor.name_arabic, "email": survivor.email,
              "phone": survivor.phone}, exclude_id=survivor.id)]
+    differences = services.merge_differences(survivor, duplicate) if duplicate else []
+    roles = services.role_differences(survivor, duplicate) if duplicate else []
     return render_template("people/merge_person.html", survivor=survivor, duplicate=duplicate,
-                           candidates=candidates, q=q, form=form)
+                           candidates=candidates, q=q, form=form, differences=differences,
+                           role_choices=roles)
 
 
 @bp.post("/people/<int:person_id>/memberships")
