@@ -73,6 +73,7 @@ def app():
         _db.session.rollback()
         _empty_tables()
         _db.session.remove()
+        _db.engine.dispose()  # each test's app has its own pool: close it, not at GC time
 
 
 @pytest.fixture

@@ -141,7 +141,7 @@ def _post_rules(app) -> list:
                 "auth.login", "auth.logout", "main.set_language")]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[
     HealthCheck.function_scoped_fixture])
 @given(value=_HOSTILE)
 def test_every_form_survives_hostile_values(app, client, login_as, value):
@@ -164,3 +164,21 @@ def _field_names(html: str) -> list[str]:
     import re
 
     return re.findall(r'name="([A-Za-z_][\w-]*)"', html)
+
+
+@pytest.mark.parametrize("url, field", [("/impact/targets/new", "value")])
+def test_a_figure_too_long_for_decimals_is_a_form_error(client, login_as, url, field):
+    login_as(Role.ADMIN)
+    response = client.post(url, data={field: "181709138522084509944381439"})
+    assert response.status_code == 200
+    assert "This figure is too large." in response.text
+
+
+def test_an_amount_of_thirty_digits_is_refused_with_the_cap(client, login_as, db):
+    login_as(Role.OFFICER)
+    project, funder = make_project(), make_funder()
+    response = client.post(f"/projects/{project.id}/funding/new", data={
+        "funder_id": str(funder.id), "instrument": "grant", "status": "prospect",
+        "amount_requested": "9" * 30})
+    assert response.status_code == 200
+    assert "Enter an amount of at most 999,999,999,999.99 MAD." in response.text

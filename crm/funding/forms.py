@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
-from crm.common.forms import CrmForm
+from crm.common.forms import AMOUNT_MAX, CrmForm
 from crm.common.money import CENT
 from crm.funding.models import FunderKind, FundingOpportunity, Instrument, OpportunityStatus
 
@@ -88,7 +88,8 @@ class MoneyField(DecimalField):
         amount = Decimal(text)
         if amount.as_tuple().exponent < -2:
             raise ValueError(_l("At most two decimals (centimes)."))
-        self.data = amount.quantize(CENT)
+        # far too large an amount is left as typed for the cap's message (quantize would fail)
+        self.data = amount.quantize(CENT) if abs(amount) < AMOUNT_MAX * 1000 else amount
 
 
 # -- funders -------------------------------------------------------------------------------

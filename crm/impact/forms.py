@@ -87,12 +87,12 @@ class FigureField(DecimalField):
         except (ValueError, InvalidOperation, IndexError):
             self.data = None
             raise ValueError(str(_l("Give a number, for example 1 234,5."))) from None
+        if not value.is_finite() or abs(value) >= _LARGEST:  # before quantize can overflow
+            self.data = None
+            raise ValueError(str(_l("This figure is too large.")))
         if value != value.quantize(Decimal("0.01")):
             self.data = None
             raise ValueError(str(_l("Give at most two decimal places.")))
-        if abs(value) >= _LARGEST:
-            self.data = None
-            raise ValueError(str(_l("This figure is too large.")))
         self.data = value.quantize(Decimal("0.01"))
 
     def _value(self) -> str:

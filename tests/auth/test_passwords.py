@@ -56,3 +56,45 @@ def test_the_cli_refuses_a_common_password(runner, db):
     assert result.exit_code != 0
     assert "most common" in result.output
     make_user(Role.OFFICER)  # the database still answers
+
+
+def _by_admin_screen(user, password):
+    services.create_user(None, "new@example.org", password, Role.OFFICER, "fr")
+
+
+def _by_cli(user, password):
+    services.upsert_user(user.email, password, Role.OFFICER)
+
+
+def _by_change(user, password):
+    services.change_password(user, PASSWORD, password)
+
+
+def _by_reset_link(user, password):
+    from crm.auth import reset
+
+    reset.reset_password(reset.make_token(user), password)
+
+
+def _by_invitation(user, password):
+    from crm.invitations import services as invitations
+    from tests.factories import make_person
+
+    person = make_person(email="invited@example.org")
+    invitation = invitations.invite(user, person, "fr")
+    invitations.accept(invitations.make_token(invitation), password, "fr")
+
+
+@pytest.mark.parametrize("entry", [_by_admin_screen, _by_cli, _by_change, _by_reset_link,
+                                   _by_invitation])
+@pytest.mark.parametrize("password, message", [("eleven-char", "at least 12 characters"),
+                                               ("Password1234", "most common")])
+def test_every_place_a_password_is_set_applies_both_rules(app, db, smtp_server, entry,
+                                                          password, message):
+    user = make_user(Role.OFFICER)
+    with pytest.raises(ServiceError, match=message):
+        entry(user, password)
+    db.session.rollback()
+    assert services.authenticate(user.email, PASSWORD) is not None
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
