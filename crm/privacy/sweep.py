@@ -25,6 +25,9 @@ DERIVED_TABLES = {"search_tokens"}
 # Who someone is: the erased person's own rows there are blanked or deleted by the caller, and
 # another person's are never rewritten, even when they share a phone, an email or a name.
 IDENTITY_TABLES = {"people", "users", "invitations", "search_tokens"}
+# Rows of one person that have a history of their own (audit entity type: table).
+OWNED_HISTORIES = {"interaction": "interactions", "follow_up": "follow_ups",
+                   "participation": "participations"}
 PHONE_SEPARATORS = r"[\s.\-/()]*"
 NOTHING = r"(?!x)x"  # what an empty set of identifiers matches
 
@@ -168,8 +171,14 @@ def _new_values(row, columns: list[sa.Column], pattern: re.Pattern, key: str) ->
 
 
 def _others_history(table: sa.Table, person_ids: list[int]):
-    """The history of other people's records (kept as it is)."""
-    return sa.and_(table.c.entity_type == "person", table.c.entity_id.not_in(person_ids))
+    """The history of other people's records and of the rows they own (kept as it is)."""
+    conditions = [sa.and_(table.c.entity_type == "person", table.c.entity_id.not_in(person_ids))]
+    for entity, name in OWNED_HISTORIES.items():
+        owned = db.metadata.tables[name]
+        others = sa.select(owned.c.id).where(owned.c.person_id.is_not(None),
+                                             owned.c.person_id.not_in(person_ids))
+        conditions.append(sa.and_(table.c.entity_type == entity, table.c.entity_id.in_(others)))
+    return sa.or_(*conditions)
 
 
 def _sweep_table(table: sa.Table, columns: list[sa.Column], pattern: re.Pattern,

@@ -46,6 +46,11 @@ def _rows_of(person_id: int) -> dict:
                               SearchToken.entity_id == person_id),
         "history": rows(AuditEntry, AuditEntry.entity_type == "person",
                         AuditEntry.entity_id == person_id),
+        "history_of_their_rows": rows(AuditEntry, sa.or_(*(
+            sa.and_(AuditEntry.entity_type == entity, AuditEntry.entity_id.in_(
+                sa.select(model.id).where(model.person_id == person_id)))
+            for entity, model in (("interaction", Interaction), ("follow_up", FollowUp),
+                                  ("participation", Participation))))),
     }
 
 
@@ -58,13 +63,17 @@ def _relatives(officer):
                     phone=HOUSEHOLD_PHONE, notes="Sœur de Mohamed, même téléphone fixe.")
     organization = make_organization(officer, name="Coopérative El Amrani")
     session = make_forum(officer).sessions[0]
-    for person in (a, b):
+    for person, other in ((a, b), (b, a)):
         make_membership(organization, person, actor=officer)
         make_participation(session, person, actor=officer)
         make_followup(officer, person=person, actor=officer,
+                      title=f"Rappeler {other.first_name} {other.last_name}",
                       due_on=date.today() + timedelta(days=3))
         interaction_services.log_interaction(officer, InteractionKind.CALL, date.today(),
                                              "Appel au 05 22 33 44 55", person=person)
+        interaction_services.log_interaction(
+            officer, InteractionKind.MEETING, date.today(),
+            f"Rencontré avec {other.first_name} {other.last_name} ({other.email})", person=person)
     return a, b
 
 
