@@ -19,10 +19,14 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 
+from crm.auth.permissions import ASSIGNABLE
+
 FLOORS: dict[str, Callable[[str, Mapping], tuple[str, dict]]] = {}
 LIVE = "p.archived_at IS NULL"
 # The stages of the main path (no exits), as crm.reports.pipeline.main_path() takes them.
 PATH = "s.active AND NOT s.is_exit"
+# Who the workload report lists: the roles projects and follow-ups may be given to.
+ASSIGNABLE_ROLES = ", ".join(sorted(f"'{role.value}'" for role in ASSIGNABLE))
 DEFAULT_PATH = ("identified", "contacted", "applied", "assessed", "incubated", "accelerated",
                 "alumni")
 
@@ -170,7 +174,7 @@ def workload(dialect: str, args: Mapping) -> tuple[str, dict]:
                  WHERE p.officer_id = u.id AND {live}),
                 (SELECT COUNT(*) {open_followups}),
                 (SELECT COUNT(*) {open_followups} AND f.due_on < :today)
-            FROM users u WHERE u.role = 'officer' AND u.active
+            FROM users u WHERE u.role IN ({ASSIGNABLE_ROLES}) AND u.active
             ORDER BY u.full_name, u.email""", {"today": date.today()})
     return (f"""SELECT u.email, COALESCE(pr.n, 0), COALESCE(fu.n, 0), COALESCE(fu.late, 0)
         FROM users u
@@ -181,7 +185,7 @@ def workload(dialect: str, args: Mapping) -> tuple[str, dict]:
                           SUM(CASE WHEN f.due_on < :today THEN 1 ELSE 0 END) AS late
                    FROM follow_ups f WHERE f.status = 'open'
                    GROUP BY f.assignee_id) fu ON fu.assignee_id = u.id
-        WHERE u.role = 'officer' AND u.active
+        WHERE u.role IN ({ASSIGNABLE_ROLES}) AND u.active
         ORDER BY u.full_name, u.email""", {"today": date.today()})
 
 
@@ -215,9 +219,13 @@ def forums(dialect: str, args: Mapping) -> tuple[str, dict]:
 
 @floor("funding")
 def funding(dialect: str, args: Mapping) -> tuple[str, dict]:
+    """Sums by instrument and status; secured = disbursed, or what the campaign raised when
+    that is more (not for a declined opportunity), as crm.funding.services.secured_amount."""
     return (f"""SELECT o.instrument, o.status, COUNT(*), SUM(o.amount_requested) / 100.0,
             SUM(o.amount_committed) / 100.0, SUM(o.amount_disbursed) / 100.0,
-            COALESCE(SUM(c.raised), 0) / 100.0
+            COALESCE(SUM(c.raised), 0) / 100.0,
+            SUM(CASE WHEN o.status <> 'declined' AND COALESCE(c.raised, 0) > o.amount_disbursed
+                THEN c.raised ELSE o.amount_disbursed END) / 100.0
         FROM funding_opportunities o JOIN projects p ON p.id = o.project_id
         LEFT JOIN crowdfunding_campaigns c ON c.opportunity_id = o.id
         WHERE {LIVE} GROUP BY o.instrument, o.status ORDER BY o.instrument, o.status""", {})

@@ -182,3 +182,50 @@ def test_an_amount_of_thirty_digits_is_refused_with_the_cap(client, login_as, db
         "amount_requested": "9" * 30})
     assert response.status_code == 200
     assert "Enter an amount of at most 999,999,999,999.99 MAD." in response.text
+
+
+# -- ids written as int() reads them, search texts, tampered versions ---------------------------
+
+_SIGNED_OR_GROUPED = ["-" + HUGE, "+" + HUGE, "9_999_999_999_999", "-2147483649", " 2147483648 "]
+
+
+@pytest.mark.parametrize("value", _SIGNED_OR_GROUPED)
+@pytest.mark.parametrize("path", ["/followups?assignee=", "/people/{person}/merge?duplicate=",
+                                  "/organizations/{organization}/merge?duplicate=",
+                                  "/projects?officer=", "/people?tag="])
+def test_a_signed_or_grouped_id_out_of_range_is_not_a_500(client, login_as, path, value):
+    login_as(Role.ADMIN)
+    organization, person = make_organization(), make_person()
+    url = path.format(person=person.id, organization=organization.id)
+    response = client.get(url + value.replace("+", "%2B").replace(" ", "+"))
+    assert response.status_code in (200, 400, 404), (url, value, response.status_code)
+    assert response.status_code == 400 or "Page not found" in response.text or (
+        response.status_code == 200)
+
+
+@pytest.mark.parametrize("path", ["/organizations/{organization}?person_q=",
+                                  "/funders/{funder}?person_q=", "/people/{person}?org_q="])
+def test_a_search_for_a_long_phone_number_in_a_picker_is_a_search(client, login_as, path):
+    login_as(Role.OFFICER)
+    organization, funder = make_organization(name="Atlas 212661234567"), make_funder()
+    person = make_person(first_name="Salma", phone="+212661234567")
+    url = path.format(organization=organization.id, funder=funder.id, person=person.id)
+    response = client.get(url + "212661234567")
+    assert response.status_code == 200, response.status_code
+
+
+@pytest.mark.parametrize("version", ["abc", "", "1.5", "²", "\u202e1"])
+@pytest.mark.parametrize("kind", ["person", "organization"])
+def test_a_tampered_version_is_a_conflict_or_ignored_never_a_500(client, login_as, db, kind,
+                                                                version):
+    login_as(Role.OFFICER)
+    if kind == "person":
+        record = make_person(first_name="Salma", last_name="Idrissi")
+        url, data = f"/people/{record.id}/edit", {"first_name": "Samia", "last_name": "Idrissi"}
+    else:
+        record = make_organization(name="Atlas")
+        url, data = f"/organizations/{record.id}/edit", {"name": "Atlas Bis", "kind": "association"}
+    response = client.post(url, data=data | {"version": version})
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 200:
+        assert "Someone else saved this record while you were editing it." in response.text

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit import services as audit
+from crm.common.ids import parse_id
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
@@ -24,8 +25,12 @@ class ConflictError(ServiceError):
         self.record = record
 
 
-def check_version(record, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != record.version:
+def check_version(record, expected_version: int | str | None) -> None:
+    """A version that is not the record's, or that cannot be read, is a conflict: nothing is
+    saved over a record the form may not have shown."""
+    if expected_version is None or expected_version == "":
+        return
+    if parse_id(expected_version) != record.version:
         raise ConflictError(record)
 
 

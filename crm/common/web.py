@@ -77,14 +77,18 @@ class IdConverter(IntegerConverter):
 def _refuse_bad_query() -> None:
     """A NUL byte in the path or query string (PostgreSQL refuses it in text) or an id-like
     filter larger than any id is a 400; `page` is clamped by the list instead, and the search
-    text `q` may be a long phone number."""
+    texts (`q`, `person_q`, `org_q`) may be long phone numbers."""
     if "\x00" in request.path:
         abort(400)
     for name, value in request.args.items(multi=True):
         if "\x00" in value or "\x00" in name:
             abort(400)
-        if name not in ("page", "q") and value.strip().isdigit() and parse_id(value) is None:
+        if _is_id_filter(name) and value.strip().isdigit() and parse_id(value) is None:
             abort(400)  # digits no id column holds, or digits int() does not read (²)
+
+
+def _is_id_filter(name: str) -> bool:
+    return name != "page" and name != "q" and not name.endswith("_q")
 
 
 def register_input_guards(app: Flask) -> None:

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
 
 from crm.audit import services as audit
+from crm.auth import services as auth
 from crm.auth.models import User
-from crm.auth.permissions import ASSIGNABLE, can_be_assigned
+from crm.auth.permissions import can_be_assigned
 from crm.common.records import check_version, commit_or_conflict, update_record
 from crm.common.time import utcnow
 from crm.errors import ServiceError
@@ -208,8 +209,8 @@ def get_followup(followup_id: int) -> FollowUp | None:
 
 
 def assignees() -> list[User]:
-    query = db.select(User).where(User.role.in_(ASSIGNABLE), User.active.is_(True))
-    return list(db.session.scalars(query.order_by(User.full_name, User.email)))
+    """Who a follow-up may be given to (`auth.services.list_assignable_users`)."""
+    return auth.list_assignable_users()
 
 
 def get_assignee(user_id: int) -> User | None:

@@ -88,7 +88,7 @@ def _back(next_value: str | None, default: str) -> str:
 @require("followup.view")
 def list_my_followups():
     viewing = actor()
-    assignee_id = request.args.get("assignee", type=int)
+    assignee_id = request.args.get("assignee", type=parse_id)
     if assignee_id and assignee_id != viewing.id:
         viewing = found_or_404(services.get_assignee(assignee_id) if _may_see_others()
                                else None)  # others' agendas: managers and admins only

@@ -153,6 +153,14 @@ class FundingOpportunity(TimestampMixin, VersionedMixin, db.Model):
         """What its crowdfunding campaign reports from the backers (zero without one)."""
         return self.campaign.raised if self.campaign is not None else Decimal("0")
 
+    @property
+    def amount_secured(self) -> Decimal:
+        """The disbursed amount, or what its campaign raised when that is more (not when
+        declined): the rule of `crm.funding.services.secured_amount`, for one opportunity."""
+        if self.status == OpportunityStatus.DECLINED:
+            return self.amount_disbursed
+        return max(self.amount_disbursed, self.amount_raised)
+
 
 class CrowdfundingCampaign(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "crowdfunding_campaigns"

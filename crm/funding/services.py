@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import and_, case, func
 
 from crm.audit import services as audit
 from crm.common.listing import ListParams, order_by
@@ -227,26 +227,40 @@ def _scoped(query, project_id, organization_id, funder_id):
     return query
 
 
+def secured_amount():
+    """SQL: an opportunity's secured amount, its campaign outer-joined. The money the project
+    has got or is sure to get: the disbursed amount, or what its crowdfunding campaign raised
+    from the backers when that is more (the platform pays it out later, and then it is the
+    disbursed amount: counted once, never added). A declined opportunity's campaign counts
+    for nothing. `FundingOpportunity.amount_secured` is the same rule for one opportunity."""
+    opportunity = FundingOpportunity
+    raised = func.coalesce(CrowdfundingCampaign.raised, ZERO)
+    return case((and_(opportunity.status != OpportunityStatus.DECLINED,
+                      raised > opportunity.amount_disbursed), raised),
+                else_=opportunity.amount_disbursed)
+
+
 def totals(group: str, project_id=None, organization_id=None, funder_id=None) -> list[dict]:
-    """Sums of requested, committed and disbursed amounts, and of what crowdfunding campaigns
-    raised from their backers (a figure of its own: it reaches the project when the platform
-    pays it out, as disbursed), by "status" or "instrument", computed by the database."""
+    """Sums of requested, committed and disbursed amounts, of what crowdfunding campaigns
+    raised from their backers, and of the secured amounts (see `secured_amount`: what the
+    campaigns raised counts there once), by "status" or "instrument", computed by the
+    database."""
     column = FundingOpportunity.status if group == "status" else FundingOpportunity.instrument
     query = (db.select(column, func.count(), func.sum(FundingOpportunity.amount_requested),
                        func.sum(FundingOpportunity.amount_committed),
                        func.sum(FundingOpportunity.amount_disbursed),
-                       func.sum(CrowdfundingCampaign.raised))
+                       func.sum(CrowdfundingCampaign.raised), func.sum(secured_amount()))
              .outerjoin(FundingOpportunity.campaign).group_by(column))
     rows = db.session.execute(_scoped(query, project_id, organization_id, funder_id)).all()
     return [{"key": key, "count": count, "requested": req or ZERO, "committed": com or ZERO,
-             "disbursed": dis or ZERO, "raised": raised or ZERO}
-            for key, count, req, com, dis, raised in sorted(
+             "disbursed": dis or ZERO, "raised": raised or ZERO, "secured": secured or ZERO}
+            for key, count, req, com, dis, raised, secured in sorted(
                 rows, key=lambda r: list(type(r[0])).index(r[0]))]
 
 
 def grand_total(rows: list[dict]) -> dict:
     return {name: sum((r[name] for r in rows), ZERO)
-            for name in ("requested", "committed", "disbursed", "raised")} | {
+            for name in ("requested", "committed", "disbursed", "raised", "secured")} | {
         "count": sum(r["count"] for r in rows)}
 
 

@@ -1,8 +1,6 @@
 """Screens of the impact domain: indicator catalog, targets, notes, recording and verifying
 figures."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,6 +9,7 @@ from flask_login import current_user
 from crm.auth.permissions import ensure, require
 from crm.common.forms import EmptyForm
 from crm.common.records import ConflictError
+from crm.common.time import local_today
 from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.impact import services, targets
@@ -260,7 +259,7 @@ def _prefill(indicators: list[Indicator], periods: dict) -> dict:
 def record_measurement(project_id: int):
     project = _project_or_404(project_id, "impact.edit")
     indicators = services.list_indicators()
-    periods = services.quick_periods(date.today())
+    periods = services.quick_periods(local_today())
     form = MeasurementForm(**({} if request.method == "POST" else _prefill(indicators,
                                                                            periods)))
     form.indicator_id.choices = _indicator_choices(indicators)

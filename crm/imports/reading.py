@@ -5,6 +5,7 @@ header row and data rows of strings."""
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -24,6 +25,9 @@ class Table:
 
 # What registration tools and Excel on Arabic, French or English Windows write.
 LEGACY_ENCODINGS = ["cp1256", "cp1252", "iso8859_6", "utf_16"]
+SINGLE_BYTE_ENCODINGS = ["cp1256", "cp1252", "iso8859_6"]
+_WORD = re.compile(r"[^\W\d_]+")
+_SIDE_BY_SIDE = re.compile(r"[\u00c0-\u024f]{2}")
 
 
 def _utf16_without_bom(content: bytes) -> str | None:
@@ -49,12 +53,47 @@ def _decode(content: bytes) -> str:
         pass
     if b"\x00" in content and (text := _utf16_without_bom(content)) is not None:
         return text
-    best = from_bytes(content, cp_isolation=LEGACY_ENCODINGS).best()
-    text = str(best) if best is not None else ""
-    if not text or any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+    text = _legacy_text(content)
+    if text is None:
         raise ServiceError(_l("The characters of this file cannot be read. Save it from your "
                               "spreadsheet as \"CSV UTF-8\" and try again."))
     return text
+
+
+def _implausible_words(text: str) -> tuple[int, int]:
+    """(words no one writes, words with a letter beyond ASCII). A name mixes no Arabic and
+    Latin letters, and no Latin word is mostly accented letters side by side: that is what
+    Arabic read in a Latin code page (or the reverse) looks like."""
+    odd = foreign = 0
+    for word in _WORD.findall(text):
+        latin = [c for c in word if c.isascii() or "\u00c0" <= c <= "\u024f"]
+        accented = [c for c in latin if not c.isascii()]
+        arabic = any("\u0600" <= c <= "\u06ff" for c in word)
+        foreign += bool(arabic or accented)
+        if (arabic and latin) or (2 * len(accented) > len(word) and _SIDE_BY_SIDE.search(word)):
+            odd += 1
+    return odd, foreign
+
+
+def _legacy_text(content: bytes) -> str | None:
+    """The text in the code page where it reads as names do, or None. charset-normalizer
+    proposes the code pages and ranks them; on a few short names (where it cannot tell Arabic
+    from accented Latin) the words themselves decide."""
+    chaos = {m.encoding: m.chaos for m in from_bytes(content, cp_isolation=LEGACY_ENCODINGS)}
+    candidates = []
+    for rank, encoding in enumerate(dict.fromkeys([*chaos, *SINGLE_BYTE_ENCODINGS])):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            continue  # control characters: a binary file
+        odd, foreign = _implausible_words(text)
+        candidates.append((odd, chaos.get(encoding, 1.0), rank, foreign, text))
+    if not candidates:
+        return None
+    odd, _chaos, _rank, foreign, text = min(candidates)
+    return None if odd and 4 * odd > foreign else text
 
 
 def _read_csv(content: bytes) -> list[list[str]]:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from crm.audit import history as audit_history
 from crm.auth.permissions import ensure, require
 from crm.common.forms import EmptyForm
+from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
@@ -197,7 +198,7 @@ def merge_organization(organization_id: int):
                                     organization_id=survivor.id))
     q = request.args.get("q", "").strip()[:200]
     duplicate = None
-    duplicate_id = request.args.get("duplicate", type=int)
+    duplicate_id = request.args.get("duplicate", type=parse_id)
     if duplicate_id and duplicate_id != survivor.id:
         duplicate = _editable_organization(duplicate_id)
         form.duplicate_id.data = duplicate.id

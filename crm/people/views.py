@@ -203,7 +203,7 @@ def merge_person(person_id: int):
             return redirect(url_for("people.show_person", person_id=survivor.id))
     q = request.args.get("q", "").strip()[:200]
     duplicate = None
-    duplicate_id = request.args.get("duplicate", type=int)
+    duplicate_id = request.args.get("duplicate", type=parse_id)
     if duplicate_id and duplicate_id != survivor.id:
         duplicate = _editable_person(duplicate_id)
         form.duplicate_id.data = duplicate.id

@@ -1,13 +1,12 @@
 """The innovator's screens: their profile, their organizations' and projects' public details,
 their figures. Every record is looked up through the innovator's own memberships (404 else)."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import ensure, require
+from crm.common.time import local_today
 from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.errors import ServiceError
 from crm.impact import services as impact
@@ -100,7 +99,7 @@ def edit_project(project_id: int):
 def report_figure(project_id: int):
     project = _my_project(project_id, "portal.report_impact")
     indicators = impact.list_indicators()
-    periods = impact.quick_periods(date.today())
+    periods = impact.quick_periods(local_today())
     form = MeasurementForm()
     flag_unexpected_fields(current_user, form)
     if request.method == "GET" and request.args.get("period") in periods:

@@ -25,6 +25,7 @@ from crm.privacy import export, register, services
 from crm.privacy.anonymize import anonymize_person as anonymize
 from crm.privacy.forms import consent_form
 from crm.privacy.models import Consent, ConsentPurpose, ConsentSource
+from crm.security import flag_unexpected_fields
 
 bp = Blueprint("privacy", __name__)
 
@@ -104,7 +105,9 @@ def withdraw_own_consent(consent_id: int):
     if (consent is None or current_user.person_id is None
             or consent.person_id != current_user.person_id):
         abort(404)
-    if EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    flag_unexpected_fields(current_user, form)
+    if form.validate_on_submit():
         try:
             services.withdraw_consent(actor(), consent)
         except ServiceError as error:

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from crm.audit import services as audit
+from crm.auth import services as auth
 from crm.auth.models import User
-from crm.auth.permissions import ASSIGNABLE, can_be_assigned
+from crm.auth.permissions import can_be_assigned
 from crm.common.flags import has_flag
 from crm.common.listing import ListParams, order_by
 from crm.common.records import (
@@ -204,16 +205,13 @@ def forum_choices() -> list[tuple[int, str]]:
 
 def officer_choices() -> list[tuple[int, str]]:
     """(id, name) of the people who may follow projects, for filter forms (no objects built)."""
-    query = (db.select(User.id, User.full_name, User.email)
-             .where(User.role.in_(ASSIGNABLE), User.active.is_(True))
-             .order_by(User.full_name, User.email))
+    query = auth.assignable_users().with_only_columns(User.id, User.full_name, User.email)
     return [(user_id, name or email) for user_id, name, email in db.session.execute(query)]
 
 
 def list_officers() -> list[User]:
-    query = db.select(User).where(User.role.in_(ASSIGNABLE),
-                                  User.active.is_(True)).order_by(User.full_name, User.email)
-    return list(db.session.scalars(query))
+    """Who a project may be given to (`auth.services.list_assignable_users`)."""
+    return auth.list_assignable_users()
 
 
 def board(officer_id: int | None = None, cohort: str = "", unassigned: bool = False):

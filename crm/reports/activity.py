@@ -7,8 +7,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func
 
+from crm.auth import services as auth
 from crm.auth.models import User
-from crm.auth.permissions import ASSIGNABLE
 from crm.extensions import db
 from crm.followups.models import FollowUp, FollowUpStatus
 from crm.forums import services as forums
@@ -34,14 +34,14 @@ def officer_workload(filters: ReportFilters, today: date | None = None) -> Repor
     open_followups = db.select(FollowUp.id).where(
         FollowUp.assignee_id == User.id, FollowUp.status == FollowUpStatus.OPEN)
     overdue = open_followups.where(FollowUp.due_on < today)
-    query = db.select(User, _count_per_officer(live), _count_per_officer(open_followups),
-                      _count_per_officer(overdue)).where(
-        User.role.in_(ASSIGNABLE), User.active.is_(True))
+    # Everyone who may be assigned (admins too), by the one query the pickers use.
+    query = auth.assignable_users().add_columns(
+        _count_per_officer(live), _count_per_officer(open_followups),
+        _count_per_officer(overdue))
     if filters.officer_id:
         query = query.where(User.id == filters.officer_id)
     rows = [[officer.display_name, projects, open_count, late]
-            for officer, projects, open_count, late in db.session.execute(
-                query.order_by(User.full_name, User.email))]
+            for officer, projects, open_count, late in db.session.execute(query)]
     return ReportTable(
         columns=[Column("officer", _("Officer")),
                  Column("projects", _("Projects followed"), "int"),

@@ -3,6 +3,7 @@ targets an administrator set."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -44,15 +45,47 @@ def _totals(filters: ReportFilters, indicators: list[Indicator]) -> dict:
     return totals
 
 
+def _whole_years(filters: ReportFilters, years: list[int]) -> list[int]:
+    """The years the period covers entirely (every year without a period): a year's target
+    is never compared with part of that year."""
+    return [year for year in years
+            if (filters.start is None or filters.start <= date(year, 1, 1))
+            and (filters.end is None or filters.end >= date(year, 12, 31))]
+
+
+def _goals(filters: ReportFilters, indicators: list[Indicator],
+           years: list[int]) -> tuple[dict, list[str]]:
+    """The targets that apply to the selection, and the notes saying where none is shown.
+    A target is set for the whole foundation, a cohort or a region and a whole year: it is
+    compared only with that selection (`exact`), never with an officer's portfolio (an
+    officer's own report included), a kind of organization, a theme, a region of a cohort or
+    part of a year."""
+    if filters.officer_id or filters.kind or filters.theme:
+        return {}, [_("No target is shown for this selection: targets are set for the whole "
+                      "foundation, a cohort or a region, not for an officer's portfolio, a kind "
+                      "of organization or a theme.")]
+    whole = _whole_years(filters, years)
+    goals = targets.targets_for([i.id for i in indicators], whole, cohort=filters.cohort,
+                                region=filters.region, exact=True)
+    notes = []
+    if len(whole) < len(years):
+        notes.append(_("No target is shown for a year the period covers only in part: targets "
+                       "are set for whole years."))
+    if not goals and (filters.cohort or filters.region):
+        notes.append(_("No target is shown for this selection: none was set for this cohort "
+                       "and region."))
+    if goals:
+        notes.append(_("A target is compared only with the figures it was set for (the whole "
+                       "foundation, a cohort, a region): none is shown for an officer's "
+                       "portfolio, a kind of organization or a theme."))
+    return goals, notes
+
+
 def impact_against_targets(filters: ReportFilters) -> ReportTable:
     indicators = _indicators()
     totals = _totals(filters, indicators)
     years = sorted({y for _i, y in totals}, reverse=True)
-    # A target is set for the foundation, a cohort or a region: compared only with the same
-    # selection, never with an officer's portfolio, a kind of organization or a theme.
-    comparable = not (filters.officer_id or filters.kind or filters.theme)
-    goals = targets.targets_for([i.id for i in indicators], years, cohort=filters.cohort,
-                                region=filters.region, exact=True) if comparable else {}
+    goals, target_notes = _goals(filters, indicators, years)
     rows = []
     for year in years:
         for indicator in indicators:
@@ -64,7 +97,7 @@ def impact_against_targets(filters: ReportFilters) -> ReportTable:
     series = [{"label": impact.indicator_label(i),
                "values": [totals.get((i.id, y), (ZERO,))[0] for y in chart_years]}
               for i in indicators]
-    if indicators:
+    if indicators and any(key[0] == indicators[0].id for key in goals):
         series.append({"label": _("Target: %(indicator)s",
                                   indicator=impact.indicator_label(indicators[0])),
                        "values": [goals.get((indicators[0].id, y)) for y in chart_years]})
@@ -78,7 +111,4 @@ def impact_against_targets(filters: ReportFilters) -> ReportTable:
         chart=Chart("line", [str(y) for y in chart_years], series,
                     _("Impact per year against the target; the numbers are in the table.")),
         notes=[_("Figures are counted in the year their period starts; with a period, the "
-                 "figures whose period starts in it."),
-               _("A target is compared only with the figures it was set for (the whole "
-                 "foundation, a cohort, a region): none is shown for an officer's portfolio, a "
-                 "kind of organization or a theme.")])
+                 "figures whose period starts in it."), *target_notes])

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func
 
 from crm.extensions import db
+from crm.funding import services as funding_services
 from crm.funding.models import CrowdfundingCampaign, FundingOpportunity, Instrument
 from crm.funding.models import OpportunityStatus as Status
 from crm.projects.models import Project
@@ -20,42 +21,48 @@ ZERO = Decimal("0")
 
 def funding(filters: ReportFilters) -> ReportTable:
     """Sums by instrument and status, with what crowdfunding campaigns raised from their
-    backers; with a period, the opportunities applied for in it."""
+    backers and the secured amounts (`funding.secured_amount`: raised money counted once);
+    with a period, the opportunities applied for in it."""
     opp = FundingOpportunity
     query = (db.select(opp.instrument, opp.status, func.count(), func.sum(opp.amount_requested),
                        func.sum(opp.amount_committed), func.sum(opp.amount_disbursed),
-                       func.sum(CrowdfundingCampaign.raised))
+                       func.sum(CrowdfundingCampaign.raised),
+                       func.sum(funding_services.secured_amount()))
              .outerjoin(opp.campaign)
              .where(opp.project_id.in_(scoped_project_ids(filters)),
                     *filters.within_dates(opp.applied_on))
              .group_by(opp.instrument, opp.status))
-    found = {(i, s): (n, r or ZERO, c or ZERO, d or ZERO, raised or ZERO)
-             for i, s, n, r, c, d, raised in db.session.execute(query)}
+    found = {(i, s): (n, *(amount or ZERO for amount in amounts))
+             for i, s, n, *amounts in db.session.execute(query)}
     rows = [[instrument.label, status.label, *found[(instrument, status)]]
             for instrument in Instrument for status in Status if (instrument, status) in found]
     by_instrument = {}
     for (instrument, _status), (_n, *amounts) in found.items():
-        sums = by_instrument.setdefault(instrument, [ZERO] * 4)
+        sums = by_instrument.setdefault(instrument, [ZERO] * 5)
         for index, amount in enumerate(amounts):
             sums[index] += amount
     labels = [i for i in Instrument if i in by_instrument]
     series = [{"label": label, "values": [by_instrument[i][index] for i in labels]}
               for index, label in enumerate((_("Requested"), _("Committed"), _("Disbursed"),
-                                             _("Raised by crowdfunding")))]
+                                             _("Raised by crowdfunding"), _("Secured")))]
     return ReportTable(
         columns=[Column("instrument", _("Instrument")), Column("status", _("Status")),
                  Column("count", _("Opportunities"), "int"),
                  Column("requested", _("Requested"), "money"),
                  Column("committed", _("Committed"), "money"),
                  Column("disbursed", _("Disbursed"), "money"),
-                 Column("raised", _("Raised by crowdfunding"), "money")],
+                 Column("raised", _("Raised by crowdfunding"), "money"),
+                 Column("secured", _("Secured"), "money")],
         rows=rows,
         chart=Chart("bar", [i.label for i in labels], series,
                     _("Amounts requested, committed and disbursed by instrument; the numbers "
                       "are in the table.")),
         notes=[_("With a period: the opportunities applied for during it."),
                _("Raised by crowdfunding: what the campaigns report from their backers; it "
-                 "counts as disbursed once the platform pays it out.")])
+                 "counts as disbursed once the platform pays it out."),
+               _("Secured: the disbursed amount, or what its campaign raised from the backers "
+                 "when that is more (counted once, never added); nothing raised counts for a "
+                 "declined opportunity.")])
 
 
 def crowdfunding(filters: ReportFilters, today: date | None = None) -> ReportTable:

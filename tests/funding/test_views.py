@@ -887,3 +887,43 @@ def test_a_campaign_raised_amount_shows_on_the_project_and_organization_pages(cl
     for url in (f"/projects/{project.id}", f"/organizations/{project.organization_id}"):
         page = client.get(url).get_data(as_text=True)
         assert 'data-total="raised">MAD12,345.00' in page, url
+
+
+def _raise(actor, opportunity, amount: str):
+    """A campaign for `opportunity` that raised `amount` from its backers by today."""
+    start = date.today() - timedelta(days=30)
+    campaign = services.create_campaign(actor, opportunity, goal=Decimal("20000"),
+                                        starts_on=start, ends_on=date.today())
+    services.record_campaign_update(actor, campaign, date.today(), Decimal(amount), backers=9)
+
+
+def test_what_a_campaign_raised_counts_once_in_the_secured_totals(client, login_as):
+    """Secured = the disbursed amount, or what the campaign raised when that is more: a grant
+    paid 5,000; a campaign raised 12,345 (nothing paid out yet); another raised 10,000 of which
+    the platform paid out 8,000 (counted 10,000, not 18,000); a declined one raised 700 that
+    never came (not counted)."""
+    officer = login_as(Role.OFFICER)
+    project = make_project(officer=officer)
+    make_opportunity(project=project, actor=officer, status="disbursed", requested="5000",
+                     committed="5000", disbursed="5000")
+    donation = make_opportunity(project=project, actor=officer, instrument="crowd-donation")
+    _raise(officer, donation, "12345")
+    _raise(officer, make_opportunity(project=project, actor=officer, instrument="crowd-reward",
+                                     status="disbursed", requested="10000", committed="10000",
+                                     disbursed="8000"), "10000")
+    _raise(officer, make_opportunity(project=project, actor=officer, instrument="crowd-equity",
+                                     status="declined", decline_reason="Objectif manqué"),
+           "700")
+    for url in (f"/projects/{project.id}", f"/organizations/{project.organization_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'data-total="secured">MAD27,345.00' in page, url
+        assert 'data-secured="crowd-donation">MAD12,345.00' in page, url  # the funding mix
+        assert 'data-secured="crowd-reward">MAD10,000.00' in page, url
+        assert 'data-secured="crowd-equity">MAD0.00' in page, url
+        assert "what its campaign raised from the backers when that is more" in page, url
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    secured = re.findall(r'data-opportunity-secured="[^"]*">([^<]+)<', page)
+    assert sorted(secured) == sorted(["MAD5,000.00", "MAD12,345.00", "MAD10,000.00",
+                                      "MAD0.00"])
+    page = client.get(f"/funding/{donation.id}").get_data(as_text=True)
+    assert re.search(r'id="amount-secured">MAD12,345.00', page)

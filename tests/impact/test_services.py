@@ -3,8 +3,9 @@ the demo data."""
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import render_template
@@ -421,3 +422,20 @@ def test_the_demo_figures_follow_the_rules_and_are_added_once(app, db, officer):
     assert {n.visibility for n in notes} == set(Visibility)
     assert {n.project_id for n in notes} == {p.id for p in projects + [unassigned]}
     assert len(services.notes_of(project_id=projects[0].id)) == 2
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_a_period_must_have_ended_where_the_foundation_works(app, db, officer, project, zone):
+    """Today is the foundation's (CRM_TIMEZONE), not the server's: at any hour one of these
+    two zones (UTC+14, UTC-11) is on another date than UTC."""
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
+    today = datetime.now(ZoneInfo(zone)).date()
+    with pytest.raises(ServiceError, match="has not ended yet") as refused:
+        _record(officer, project, "jobs", (today - timedelta(days=9), today + timedelta(days=1)),
+                5)
+    assert refused.value.field == "period_end"
+    figure = _record(officer, project, "jobs", (today - timedelta(days=9), today), 5)
+    with pytest.raises(ServiceError, match="has not ended yet"):
+        services.update_measurement(officer, figure, figure.version, figure.period_start,
+                                    today + timedelta(days=1), 5)
+    assert _count(db) == 1

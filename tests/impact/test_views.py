@@ -566,4 +566,5 @@ def test_an_officer_cannot_record_a_figure_for_a_period_that_has_not_ended(clien
                            data=_figure_form("jobs", period=period))
     assert response.status_code == 200
     assert "This period has not ended yet" in _text(response)
+    assert 'id="period_end-errors"' in _text(response)  # next to the field it is about
     assert _count(db, Measurement) == 0

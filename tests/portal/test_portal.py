@@ -1,5 +1,6 @@
 """The innovator's portal: what they see, what they may change, and nothing of anyone else."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -173,6 +174,8 @@ def test_an_innovator_cannot_report_a_period_that_has_not_ended(world, log_in, d
         "period_end": (today + timedelta(days=40)).isoformat(), "value": "3"})
     assert response.status_code == 200
     assert "This period has not ended yet" in _text(response)
+    assert re.search(r'id="period_end-errors"[^>]*>\s*<div>This period has not ended yet',
+                     _text(response))  # next to the field it is about
     assert db.session.scalar(db.select(db.func.count(Measurement.id))) == before
 
 
@@ -197,3 +200,81 @@ def test_extra_fields_sent_by_an_innovator_are_logged_as_a_security_event(world,
     figure = db.session.scalar(db.select(Measurement).where(
         Measurement.project_id == project.id, Measurement.period_start == date(2024, 7, 1)))
     assert figure.source == MeasurementSource.SELF_REPORTED
+
+
+def _portal_posts(world, db):
+    """(url, the form a page offers, the fields it never offers) for every portal POST."""
+    from tests.privacy.helpers import make_consent
+
+    a, project = world.a, world.a.project
+    jobs = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id)).indicator
+    consent = make_consent(a.person)
+    return [
+        ("/portal/profile", {"first_name": "Innov1", "last_name": "Atlas", "phone": "",
+                             "version": str(a.person.version)},
+         {"role": "admin", "person_id": str(world.b.person.id), "email": "x@evil.example",
+          "notes": "pwned"}),
+        (f"/portal/organizations/{a.organization.id}/edit",
+         {"name": "Coopérative Atlas", "version": str(a.organization.version)},
+         {"organization_id": str(world.b.organization.id), "legal_identifier": "RC-9",
+          "kind": "company"}),
+        (f"/portal/projects/{project.id}/edit",
+         {"name": "Projet Atlas", "version": str(project.version)},
+         {"stage_id": "1", "officer_id": str(world.b.user.id), "amount_committed": "900000",
+          "organization_id": str(world.b.organization.id)}),
+        (f"/portal/projects/{project.id}/figures/new",
+         {"indicator_id": str(jobs.id), "period_start": "2023-01-01",
+          "period_end": "2023-06-30", "value": "2"},
+         {"source": "verified", "verified_by_id": str(world.officer.id),
+          "project_id": str(world.b.project.id)}),
+        (f"/portal/consents/{consent.id}/withdraw", {},
+         {"person_id": str(world.b.person.id), "purpose": "media"}),
+    ]
+
+
+def _state(world, db) -> dict:
+    """What an innovator must not be able to change through extra fields."""
+    db.session.expire_all()
+    a = world.a
+    return {"role": db.session.get(type(a.user), a.user.id).role,
+            "person_of_user": a.user.person_id, "email": a.person.email,
+            "notes": a.person.notes, "legal": a.organization.legal_identifier,
+            "kind": a.organization.kind, "stage": a.project.stage_id,
+            "officer": a.project.officer_id, "organization": a.project.organization_id,
+            "other": [p.version for p in (world.b.person, world.b.project)] + [
+                world.b.organization.version],
+            "verified": db.session.scalar(db.select(db.func.count(Measurement.id)).where(
+                Measurement.source == MeasurementSource.VERIFIED))}
+
+
+def test_every_portal_post_ignores_and_logs_fields_its_page_never_offered(world, log_in, db,
+                                                                         caplog):
+    client = log_in(world.a.user)
+    posts = _portal_posts(world, db)
+    before = _state(world, db)
+    for url, offered, extra in posts:
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="crm.security"):
+            response = client.post(url, data=offered | extra)
+        assert response.status_code == 302, url  # saved: only the extra fields were dropped
+        [event] = [r.getMessage() for r in caplog.records if r.name == "crm.security"]
+        assert f"user {world.a.user.id} on " in event and url.split("/")[2][:6] in event
+        # the names, exactly, never the values
+        assert event.rsplit(": ", 1)[1] == ", ".join(sorted(extra)), (url, event)
+    assert _state(world, db) == before
+
+
+def test_the_portal_tells_the_innovators_figures_from_the_foundations(world, log_in, db):
+    client = log_in(world.a.user)
+    project = world.a.project
+    jobs = db.session.scalar(db.select(Measurement).where(
+        Measurement.project_id == project.id)).indicator
+    client.post(f"/portal/projects/{project.id}/figures/new", data={
+        "indicator_id": str(jobs.id), "period_start": "2024-07-01",
+        "period_end": "2024-12-31", "value": "4"})
+    rows = re.findall(r"<tr>.*?</tr>", _text(client.get(f"/portal/projects/{project.id}")),
+                      re.S)
+    sources = [("Self-reported" in row, "Entered by the foundation" in row) for row in rows
+               if "Jobs created" in row]
+    assert sources == [(True, False), (False, True)]  # the innovator's, then the officer's

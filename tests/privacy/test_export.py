@@ -193,3 +193,23 @@ def test_the_innovator_downloads_their_data_for_a_spreadsheet(client, login_as, 
 def test_staff_get_404_on_the_portal_csv_export(client, login_as, mine):
     login_as(Role.OFFICER)
     assert client.get("/portal/my-data.csv").status_code == 404
+
+
+def test_the_spreadsheet_holds_every_value_of_the_json(client, login_as, mine):
+    import csv
+    import io
+
+    innovator = login_as(Role.INNOVATOR)
+    link_account(innovator, mine)
+    data = json.loads(client.get("/portal/my-data.json").get_data(as_text=True))
+    body = client.get("/portal/my-data.csv").get_data(as_text=True)
+    cells = {(s, i, f): v.removeprefix("'")  # the quote that keeps "+212..." from a formula
+             for s, i, f, v in list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))[1:]}
+    expected = {}
+    for section, content in data.items():
+        for number, item in enumerate(content if isinstance(content, list) else [content], 1):
+            for field, value in (item or {}).items() if isinstance(item, dict) else []:
+                value = "; ".join(value) if isinstance(value, list) else value
+                expected[(section, str(number), field)] = "" if value is None else str(value)
+    assert cells == expected | {("exported_at", "", ""): cells[("exported_at", "", "")]}
+    assert "Porteuse très motivée" not in body and _other_traces(body) == []

@@ -31,6 +31,7 @@ from crm.reports import impact as impact_reports
 from crm.reports import pipeline as pipeline_reports
 from crm.reports.filters import ReportFilters
 from tests.factories import (
+    PASSWORD,
     make_followup,
     make_forum,
     make_funder,
@@ -202,7 +203,7 @@ def money_data(data):
 
 def test_crowdfunding_raised_amounts_reach_the_funding_totals(money_data):
     rows = {(r[0], r[1]): r[2:] for r in money.funding(ReportFilters()).rows}
-    assert rows[("Crowdfunding: donation", "Applied")][-1] == Decimal("12000")
+    assert rows[("Crowdfunding: donation", "Applied")][-2] == Decimal("12000")
     organization_id = money_data["p1"].organization_id
     panel = funding.funding_panel(organization_id=organization_id)
     assert panel["total"]["raised"] == Decimal("1000")  # p1's reward campaign
@@ -211,12 +212,28 @@ def test_crowdfunding_raised_amounts_reach_the_funding_totals(money_data):
     assert by_instrument["grant"] == 0
 
 
+def test_the_funding_report_counts_what_campaigns_raised_in_the_secured_amount(money_data,
+                                                                              client, login_as):
+    """Secured = disbursed, or what the campaign raised when that is more: the grant 50,000
+    disbursed; the donation campaign 12,000 and the reward campaign 1,000 raised, nothing
+    disbursed; the declined loan nothing."""
+    rows = {(r[0], r[1]): r[-1] for r in money.funding(ReportFilters()).rows}
+    assert rows == {("Grant", "Committed"): Decimal("50000"), ("Grant", "Applied"): 0,
+                    ("Loan", "Declined"): 0, ("Crowdfunding: donation", "Applied"):
+                    Decimal("12000"), ("Crowdfunding: reward", "Applied"): Decimal("1000")}
+    login_as(Role.MANAGER)
+    csv = client.get("/reports/funding/export.csv").get_data(as_text=True)
+    assert "Secured" in csv.splitlines()[0]
+    page = client.get("/reports/funding").get_data(as_text=True)
+    assert "what its campaign raised from the backers when that is more" in page
+
+
 def test_funding_by_instrument_and_status(money_data):
     rows = {(r[0], r[1]): r[2:] for r in money.funding(ReportFilters()).rows}
     assert rows[("Grant", "Committed")] == [1, Decimal("100000"), Decimal("80000"),
-                                            Decimal("50000"), 0]
-    assert rows[("Grant", "Applied")] == [1, Decimal("50000"), 0, 0, 0]
-    assert rows[("Loan", "Declined")] == [1, Decimal("20000"), 0, 0, 0]
+                                            Decimal("50000"), 0, Decimal("50000")]
+    assert rows[("Grant", "Applied")] == [1, Decimal("50000"), 0, 0, 0, 0]
+    assert rows[("Loan", "Declined")] == [1, Decimal("20000"), 0, 0, 0, 0]
     assert len(rows) == 5
     souss = {(r[0], r[1]) for r in money.funding(SOUSS).rows}
     assert souss == {("Grant", "Committed"), ("Grant", "Applied"),
@@ -280,6 +297,41 @@ def test_a_target_is_compared_only_with_the_selection_it_was_set_for(impact_data
                      ReportFilters(kind=OrganizationKind("cooperative")),
                      ReportFilters(cohort="2024", officer_id=officer.id)):
         assert jobs_2024(narrowed)[2:] == [None, None], narrowed
+
+
+NO_TARGET_NOTE = "No target is shown for"
+
+
+def test_a_narrowed_impact_report_shows_no_foundation_target_and_says_why(impact_data):
+    """The foundation's 2024 target (20 jobs) is compared with the foundation's 12 jobs only:
+    not with half a year's 4 (20 %), nor with a portfolio, a kind or a theme."""
+    def report(filters):
+        table = impact_reports.impact_against_targets(filters)
+        jobs = next(r[2:] for r in table.rows if r[:2] == [2024, "Jobs created"])
+        targets_charted = [s for s in table.chart.series if s["label"].startswith("Target")]
+        notes = " ".join(table.notes)
+        return jobs, targets_charted, notes
+
+    whole_year = ReportFilters(start=date(2024, 1, 1), end=date(2024, 12, 31))
+    for unnarrowed in (ReportFilters(), whole_year):
+        jobs, charted, notes = report(unnarrowed)
+        assert jobs == [Decimal("12"), Decimal("5"), Decimal("20"), 60.0]
+        assert charted and NO_TARGET_NOTE not in notes
+    half = ReportFilters(start=date(2024, 7, 1), end=date(2024, 12, 31))
+    for narrowed in (half, ReportFilters(officer_id=impact_data["o1"].id),
+                     ReportFilters(kind=OrganizationKind("cooperative")),
+                     ReportFilters(region=Region("souss-massa"))):
+        jobs, charted, notes = report(narrowed)
+        assert jobs[2:] == [None, None] and charted == [], narrowed
+        assert NO_TARGET_NOTE in notes, narrowed
+    assert report(half)[0][0] == Decimal("4")
+
+
+def test_an_officer_sees_their_impact_without_the_foundation_target(impact_data, client):
+    client.post("/login", data={"email": impact_data["o1"].email, "password": PASSWORD})
+    page = client.get("/reports/impact").get_data(as_text=True)
+    assert "Jobs created" in page and "60%" not in page and "Target: " not in page
+    assert NO_TARGET_NOTE in page
 
 
 def test_the_question_of_the_issue(impact_data):
