@@ -7,6 +7,8 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_currency, format_decimal, get_locale
 from flask_login import current_user
 
+from crm.common.places import city_label
+
 LANGUAGE_COOKIE = "lang"
 # Each language is named in itself in the switcher, so anyone can find their own.
 NATIVE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
@@ -31,6 +33,18 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def list_separator() -> str:
+    """", " between the items of a list, "، " (the Arabic comma) on Arabic pages."""
+    if has_request_context() and str(get_locale()).startswith("ar"):
+        return "، "
+    return ", "
+
+
+def join_list(items) -> str:
+    """The items (strings, numbers, labels) as a list in the reader's language."""
+    return list_separator().join(str(item) for item in items)
+
+
 def text_direction() -> str:
     return Locale.parse(str(get_locale())).text_direction
 
@@ -49,6 +63,8 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["mad"] = format_mad
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["city"] = city_label
+    app.jinja_env.filters["commas"] = join_list
 
     @app.context_processor
     def inject_language():

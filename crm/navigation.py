@@ -14,6 +14,7 @@ class NavItem:
     endpoint: str
     label: object
     permission: str
+    settings: bool = False  # shown under "Settings", so the main menu fits on a laptop
 
 
 NAV_ITEMS = [
@@ -26,11 +27,11 @@ NAV_ITEMS = [
     NavItem("funding.list_funders", _l("Funders"), "funder.view"),
     NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
     NavItem("reports.index", _l("Reports"), "report.view"),
-    NavItem("pipeline.list_stages", _l("Stages"), "stages.manage"),
-    NavItem("impact.list_indicators", _l("Indicators"), "indicators.manage"),
-    NavItem("impact.list_targets", _l("Impact targets"), "indicators.manage"),
-    NavItem("privacy.show_register", _l("Personal data"), "privacy.register"),
-    NavItem("auth.list_users", _l("Users"), "users.manage"),
+    NavItem("pipeline.list_stages", _l("Stages"), "stages.manage", settings=True),
+    NavItem("impact.list_indicators", _l("Indicators"), "indicators.manage", settings=True),
+    NavItem("impact.list_targets", _l("Impact targets"), "indicators.manage", settings=True),
+    NavItem("privacy.show_register", _l("Personal data"), "privacy.register", settings=True),
+    NavItem("auth.list_users", _l("Users"), "users.manage", settings=True),
 ]
 
 
@@ -41,4 +42,5 @@ def register_navigation(app: Flask) -> None:
     def inject_nav_items():
         items = [item for item in NAV_ITEMS
                  if item.endpoint in app.view_functions and can(current_user, item.permission)]
-        return {"nav_items": items}
+        return {"nav_items": [item for item in items if not item.settings],
+                "settings_items": [item for item in items if item.settings]}

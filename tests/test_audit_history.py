@@ -22,7 +22,7 @@ def test_ids_are_named_and_a_deleted_record_keeps_its_id(app, db):
     assert history.shown("organization_id", organization.id) == "Coopérative Tamount"
     assert history.shown("organization_id", 999999) == "999999"  # no such record any more
     assert history.shown("notes", "Vue au forum") == "Vue au forum"
-    assert history.shown("shared", True) == "✓"
+    assert history.shown("shared", True) == "Yes"
 
 
 def test_naming_costs_one_query_per_kind_of_record(app, db):

@@ -104,6 +104,20 @@ FIELD_LABELS = {
     "forum_id": _l("Forum"), "import_job": _l("Import"), "shared": _l("Shown in the portal"),
     "language": _l("Language"), "expires_at": _l("Expires"),
     "year": _l("Year"), "indicator_id": _l("Indicator"),
+    # Forums, their sessions and participants
+    "number": _l("Edition number"), "held_on": _l("Held on"), "theme": _l("Theme"),
+    "name_ar": _l("Name in Arabic"), "name_fr": _l("Name in French"),
+    "name_en": _l("Name in English"), "role": _l("Role"),
+    # Stages and indicators (admin catalogs)
+    "code": _l("Code"), "position": _l("Position"), "active": _l("In use"),
+    "is_exit": _l("Exit stage (a reason is required to move a project there)"),
+    "unit": _l("Unit"), "standard_reference": _l("Reference of a standard metric (IRIS+ code)"),
+    "part_of_id": _l('Part of ("of which")'),
+    "adds_up": _l("The figures of successive periods add up"),
+    # Measurements and follow-ups
+    "period_start": _l("Period start"), "period_end": _l("Period end"),
+    "verified_by_id": _l("Verified by"), "verified_at": _l("Verified on"),
+    "done_at": _l("Done on"), "interaction_id": _l("Interaction"),
 }
 
 
@@ -113,13 +127,3 @@ def field_label(field: str) -> str:
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
-
-
-def audit_value(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    return str(value)

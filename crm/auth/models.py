@@ -1,15 +1,21 @@
 """User accounts and their roles."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.common.enums import LabelledEnum, enum_type
 from crm.common.mixins import TimestampMixin
 from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.people.models import Person
 
 
 class Role(LabelledEnum):
@@ -51,8 +57,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    person: Mapped[Person | None] = relationship(viewonly=True)
+
     @property
     def display_name(self) -> str:
+        """An innovator is named as their person record is, in the reader's script."""
+        person = self.person if self.person_id is not None else None
+        if person is not None and person.anonymized_at is None and person.display_name:
+            return person.display_name
         return self.full_name or self.email
 
     def get_id(self) -> str:

@@ -13,6 +13,7 @@ from crm.people import services as people
 from crm.people.models import Gender
 from crm.pipeline import services as pipeline
 from crm.projects import services as projects
+from crm.tags import services as tags
 
 K = OrganizationKind
 # (French or Latin name, Arabic name, kind, city, region)
@@ -103,10 +104,24 @@ def _phone(rng: random.Random) -> str:
     return f"{prefix}{rng.randint(100_000, 999_999)}"
 
 
+# The demo tags as typed, then in Arabic, French and English.
+TAGS = [("forum 2024", "منتدى 2024", "forum 2024", "forum 2024"),
+        ("femmes", "نساء", "femmes", "women"), ("jeunes", "شباب", "jeunes", "youth"),
+        ("rural", "قروي", "rural", "rural"), ("numérique", "رقمي", "numérique", "digital")]
+
+
+def _seed_tags() -> None:
+    for name, arabic, french, english in TAGS:
+        tag = tags.get_or_create_tags([name])[0]
+        tag.name_ar, tag.name_fr, tag.name_en = arabic, french, english
+    db.session.flush()
+
+
 def seed_portfolio(officers: list, rng: random.Random | None = None) -> None:
     """Add the demo organizations, people and projects (once)."""
     if _already_seeded():
         return
+    _seed_tags()
     rng = rng or random.Random(2024)
     themes = list(Theme)
     created = []
@@ -115,7 +130,7 @@ def seed_portfolio(officers: list, rng: random.Random | None = None) -> None:
             None, name=name, name_arabic=arabic, kind=kind, city=city, region=region,
             founding_year=rng.randint(1995, 2022), themes=set(rng.sample(themes, 2)),
             sdgs=set(rng.sample(range(1, 18), 3)), tag_names=rng.sample(
-                ["forum 2024", "femmes", "jeunes", "rural", "numérique"], 1)))
+                [name for name, *_labels in TAGS], 1)))
     _seed_people(created, rng)
     _seed_projects(created, officers, rng)
 

@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.common.enums import LabelledEnum, enum_type
 from crm.common.mixins import ArchivableMixin, TimestampMixin, VersionedMixin
 from crm.common.money import Centimes
+from crm.common.names import NamedInTwoScripts
 from crm.extensions import db
 
 Money = Centimes()
@@ -90,7 +91,7 @@ funder_contacts = Table(
 )
 
 
-class Funder(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+class Funder(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "funders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,10 +105,6 @@ class Funder(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 
     organization = relationship("Organization")
     contacts = relationship("Person", secondary=funder_contacts, order_by="Person.last_name")
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.name_arabic
 
 
 class FundingOpportunity(TimestampMixin, VersionedMixin, db.Model):

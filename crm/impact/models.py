@@ -71,6 +71,10 @@ class ImpactNote(TimestampMixin, VersionedMixin, db.Model):
     organization = relationship("Organization")
 
 
+# The units of the default catalog, in the reader's language; any other unit is shown as typed.
+UNIT_LABELS = {"jobs": _l("jobs"), "people": _l("people"), "MAD": _l("MAD")}
+
+
 class Indicator(db.Model):
     __tablename__ = "indicators"
 
@@ -96,6 +100,11 @@ class Indicator(db.Model):
     def name(self) -> str:
         lang = str(get_locale() or "en")
         return getattr(self, f"name_{lang}", None) or self.name_en
+
+    @property
+    def unit_label(self) -> str:
+        label = UNIT_LABELS.get(self.unit)
+        return str(label) if label is not None else self.unit
 
 
 class Measurement(TimestampMixin, VersionedMixin, db.Model):

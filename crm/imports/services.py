@@ -11,6 +11,7 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.forums.services import session_finder
+from crm.i18n import join_list
 from crm.imports import bulk, matching
 from crm.imports.mapping import guess_mapping, remember_mapping, remembered_since
 from crm.imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
@@ -217,7 +218,7 @@ def rejected_rows(job: ImportJob):
 
 
 def reason_text(reasons: list[str]) -> str:
-    return ", ".join(str(REASONS.get(r, r)) for r in reasons)
+    return join_list(REASONS.get(r, r) for r in reasons)
 
 
 def imported_person_ids(job: ImportJob) -> list[int]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.common.enums import LabelledEnum, enum_type
 from crm.common.flags import FlagSet
 from crm.common.mixins import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.common.names import NamedInTwoScripts
 from crm.common.reference import SDG_NUMBERS, Region, Theme
 from crm.extensions import db
 from crm.tags.models import Tag, organization_tags
@@ -62,7 +63,8 @@ class MembershipRole(LabelledEnum):
         }
 
 
-class Organization(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+class Organization(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin,
+                   db.Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,10 +87,6 @@ class Organization(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     )
     projects: Mapped[list[Project]] = relationship(back_populates="organization")
     tags: Mapped[list[Tag]] = relationship(secondary=organization_tags, order_by=Tag.name)
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.name_arabic
 
 
 class Membership(db.Model):

@@ -67,7 +67,7 @@ def list_organizations():
         kinds=OrganizationKind.choices(),
         regions=Region.choices(),
         themes=Theme.choices(),
-        tags=[(tag.id, tag.name) for tag in tag_services.list_tags()],
+        tags=[(tag.id, tag.label) for tag in tag_services.list_tags()],
     )
 
 

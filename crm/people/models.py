@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.common import phones
 from crm.common.enums import LabelledEnum, enum_type
 from crm.common.mixins import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.common.names import NamedInTwoScripts
 from crm.common.reference import Region
 from crm.extensions import db
 from crm.organizations.models import Membership
@@ -26,7 +27,7 @@ class Gender(LabelledEnum):
         return {cls.WOMAN: _l("Woman"), cls.MAN: _l("Man")}
 
 
-class Person(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+class Person(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,11 +50,18 @@ class Person(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=person_tags, order_by=Tag.name)
 
     @property
+    def _latin_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
     def display_name(self) -> str:
         if self.anonymized_at is not None:
             return str(_l("Anonymized person"))
-        latin = f"{self.first_name} {self.last_name}".strip()
-        return latin or self.name_arabic
+        return super().display_name
+
+    @property
+    def other_name(self) -> str:
+        return "" if self.anonymized_at is not None else super().other_name
 
     @property
     def phone_display(self) -> str:

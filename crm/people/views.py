@@ -70,7 +70,7 @@ def list_people():
         organization=organization,
         regions=Region.choices(),
         genders=Gender.choices(),
-        tags=[(tag.id, tag.name) for tag in tag_services.list_tags()],
+        tags=[(tag.id, tag.label) for tag in tag_services.list_tags()],
     )
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from crm.auth.permissions import require
+from crm.common.ids import parse_id
 from crm.common.web import actor, report_service_error
 from crm.errors import ServiceError
 from crm.pipeline import services
@@ -25,6 +26,12 @@ def _stage_or_404(code: str) -> Stage:
 @bp.get("")
 @require("pipeline.view")
 def show_board():
+    return render_board()
+
+
+def render_board(failed: dict | None = None, moved: dict | None = None) -> str:
+    """The board page; `failed` is a refused move (its card shows the error and keeps the
+    focus), `moved` the project just moved (its card, or its new column, gets the focus)."""
     board_args = {k: request.args[k] for k in ("officer", "cohort") if request.args.get(k)}
     columns = project_services.board_filtered_by(board_args.get("officer", ""),
                                                  board_args.get("cohort", ""))
@@ -32,7 +39,17 @@ def show_board():
         (o.id, o.display_name) for o in project_services.list_officers()]
     cohorts = [(c, c) for c in project_services.list_cohorts()]
     return render_template("pipeline/show_board.html", columns=columns, board_args=board_args,
-                           officers=officers, cohorts=cohorts, message="", failed=None)
+                           officers=officers, cohorts=cohorts, message="", failed=failed,
+                           moved=moved or _moved_from_query())
+
+
+def _moved_from_query() -> dict | None:
+    """After a move without JavaScript, the board is reopened with `moved=<project id>`."""
+    project_id = parse_id(request.args.get("moved"))
+    project = project_services.get_project(project_id) if project_id else None
+    if project is None:
+        return None
+    return {"project_id": project.id, "stage_id": project.stage_id}
 
 
 @bp.get("/stages")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.common.flags import FlagSet
 from crm.common.mixins import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.common.names import NamedInTwoScripts
 from crm.common.reference import SDG_NUMBERS, Theme
 from crm.common.time import utcnow
 from crm.extensions import db
@@ -20,7 +21,7 @@ from crm.pipeline.models import Stage, StageTransition
 from crm.tags.models import Tag, project_tags
 
 
-class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+class Project(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "projects"
     # A board column: the projects of a stage that have waited longest come first.
     __table_args__ = (
@@ -67,9 +68,6 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     )
     tags: Mapped[list[Tag]] = relationship(secondary=project_tags, order_by=Tag.name)
 
-    @property
-    def display_name(self) -> str:
-        return self.name or self.name_arabic
 
     @hybrid_property
     def cohort_name(self) -> str:

@@ -1,5 +1,7 @@
 """Screens of the projects domain: list, export, page, create, edit, move, assign, archive."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +24,7 @@ from crm.interactions import services as interaction_services
 from crm.organizations import services as organization_services
 from crm.organizations.models import OrganizationKind
 from crm.pipeline import services as pipeline
+from crm.pipeline.views import render_board
 from crm.projects import services
 from crm.projects.forms import (
     FIELD_NAMES,
@@ -62,7 +65,7 @@ def _filters() -> dict:
         "officers": [("none", _("Unassigned"))] + [(o.id, o.display_name) for o in officers],
         "cohorts": [(c, c) for c in services.list_cohorts()],
         "themes": Theme.choices(),
-        "tags": [(t.id, t.name) for t in tag_services.list_tags()],
+        "tags": [(t.id, t.label) for t in tag_services.list_tags()],
         "regions": Region.choices(),
         "kinds": OrganizationKind.choices(),
     }
@@ -250,13 +253,22 @@ def _wants_fragment() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _board_fragment(message: str = "", failed: dict | None = None):
+def _board_args() -> dict:
+    return {k: request.args[k] for k in ("officer", "cohort") if request.args.get(k)}
+
+
+def _from_board(next_value: str | None) -> bool:
+    """Whether the move was made on the board (its form's `next` is the board)."""
+    return urlsplit(next_value or "").path == url_for("pipeline.show_board")
+
+
+def _board_fragment(message: str = "", failed: dict | None = None, moved: dict | None = None):
     """The board, as a card's move control gets it back through htmx (same filters)."""
-    board_args = {k: request.args[k] for k in ("officer", "cohort") if request.args.get(k)}
+    board_args = _board_args()
     columns = services.board_filtered_by(board_args.get("officer", ""),
                                          board_args.get("cohort", ""))
     return render_template("pipeline/_board.html", columns=columns, board_args=board_args,
-                           message=message, failed=failed, fragment=True)
+                           message=message, failed=failed, moved=moved, fragment=True)
 
 
 @bp.post("/<int:project_id>/move")
@@ -280,8 +292,13 @@ def move_project(project_id: int):
             message = _("%(project)s moved to %(stage)s.", project=project.display_name,
                         stage=stage.name)
             if _wants_fragment():
-                return _board_fragment(message=message)
+                return _board_fragment(message=message, moved={
+                    "project_id": project.id, "stage_id": project.stage_id})
             flash(message, "success")
+            if _from_board(form.next.data):  # back to the same board, the card focused
+                board = urlsplit(safe_redirect_target(form.next.data, ""))
+                query = "&".join(filter(None, [board.query, f"moved={project.id}"]))
+                return redirect(f"{board.path}?{query}")
             return redirect(safe_redirect_target(
                 form.next.data, url_for("projects.show_project", project_id=project.id)))
     else:
@@ -290,4 +307,6 @@ def move_project(project_id: int):
                   "message": " ".join(str(e) for field in form for e in field.errors)}
     if _wants_fragment():
         return _board_fragment(failed=failed)
+    if _from_board(form.next.data):
+        return render_board(failed=failed)  # the user stays on the board, with the error
     return _render_project(project, move_form=form)

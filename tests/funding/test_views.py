@@ -927,3 +927,13 @@ def test_what_a_campaign_raised_counts_once_in_the_secured_totals(client, login_
                                       "MAD0.00"])
     page = client.get(f"/funding/{donation.id}").get_data(as_text=True)
     assert re.search(r'id="amount-secured">MAD12,345.00', page)
+
+
+def test_a_campaign_address_is_kept_whole_and_left_to_right_on_an_arabic_page(client, login_as):
+    officer = login_as(Role.OFFICER, language="ar")
+    campaign = _campaign(_crowd_opportunity(officer), starts=-20, ends=12)
+    page = client.get(f"/funding/campaigns/{campaign.id}").text
+    address = re.search(r'<dd class="([^"]*)">[^<]*<a href="https://[^"]*"[^>]*><bdi dir="ltr">'
+                        r'[^<]*smartcrowdfunding\.ma/argan</bdi>', page)
+    assert address is not None
+    assert "text-truncate" not in address.group(1)  # wrapped, never cut from its start

@@ -552,7 +552,11 @@ def test_a_move_from_the_board_without_javascript_goes_back_to_the_board(client,
     project = make_project(officer=officer)
     response = client.post(f"/projects/{project.id}/move", data={
         "to_stage": "contacted", "version": "1", "next": "/pipeline?cohort=2024"})
-    assert response.headers["Location"] == "/pipeline?cohort=2024"
+    assert response.headers["Location"] == f"/pipeline?cohort=2024&moved={project.id}"
+    board = client.get(response.headers["Location"]).text  # not in cohort 2024: its column
+    assert 'id="stage-contacted" tabindex="-1" data-focus' in board
+    board = client.get(f"/pipeline?moved={project.id}").text
+    assert f'id="card-{project.id}" tabindex="-1" data-focus' in board
     response = client.post(f"/projects/{project.id}/move", data={
         "to_stage": "applied", "version": "2", "next": "https://evil.example/"})
     assert response.headers["Location"] == f"/projects/{project.id}"
@@ -679,3 +683,26 @@ def test_list_project_page_and_board_issue_a_constant_number_of_queries(client, 
     pipeline.move_project(admin, measured, pipeline.get_stage("applied"), "Dossier reçu")
     large = {path: queries_on_page(client, db, path) for path in pages}
     assert large == small, (small, large)
+
+
+def test_a_refused_move_on_the_board_without_javascript_stays_on_the_board(client, login_as, db):
+    officer = login_as(Role.OFFICER)
+    project = make_project(officer=officer, name="Ruche Atlas")
+    response = client.post(f"/projects/{project.id}/move", data={
+        "to_stage": "declined", "version": "1", "note": "", "next": "/pipeline"})
+    assert response.status_code == 200
+    assert 'aria-label="Pipeline board, one column per stage"' in response.text
+    assert "A reason is required" in response.text or "reason" in response.text.lower()
+    note = re.search(rf'<textarea[^>]*id="move-{project.id}-note"[^>]*>', response.text).group(0)
+    assert re.search(r"\sdata-focus\s", note)
+    assert _reload(db, project.id).stage.code == "identified"
+
+
+def test_after_a_move_through_htmx_the_focus_goes_to_the_moved_card(client, login_as):
+    officer = login_as(Role.OFFICER)
+    project = make_project(officer=officer)
+    response = client.post(f"/projects/{project.id}/move?", headers={"HX-Request": "true"},
+                           data={"to_stage": "contacted", "version": "1", "next": "/pipeline"})
+    assert response.status_code == 200
+    assert f'id="card-{project.id}" tabindex="-1" data-focus' in response.text
+    assert response.text.count("data-focus") == 1
