@@ -37,7 +37,7 @@ def test_an_officer_creates_an_organization_and_a_project_and_moves_it_in_arabic
 
     page.goto(f"{live_server}/pipeline?cohort=2026")
     card = page.locator("#column-identified").locator("xpath=ancestor::section").get_by_text(
-        "Tissage numérique")
+        "النسيج الرقمي")  # the Arabic name first on an Arabic page
     assert card.count() == 1
     page.locator(f"#move-{project_id}-stage").locator("xpath=ancestor::details").locator(
         "summary").click()
@@ -45,9 +45,9 @@ def test_an_officer_creates_an_organization_and_a_project_and_moves_it_in_arabic
     page.fill(f"#move-{project_id}-note", "أول اتصال هاتفي بعد المنتدى")
     page.click(f"#move-{project_id}-submit")
     contacted = page.locator("section[aria-labelledby=column-contacted]")
-    contacted.get_by_text("Tissage numérique").wait_for()
+    contacted.get_by_text("النسيج الرقمي").wait_for()
     assert page.locator("section[aria-labelledby=column-identified]").get_by_text(
-        "Tissage numérique").count() == 0
+        "النسيج الرقمي").count() == 0
     assert page.locator("html").get_attribute("dir") == "rtl"
     screenshot(page, "board-ar")
 
