@@ -131,3 +131,34 @@ def test_after_a_move_on_the_board_the_focus_is_on_the_moved_card(open_as, live_
     assert page.url.endswith("/pipeline")
     assert page.locator("#board-status").inner_text().strip()
     screenshot(page, "board-refused-move-ar")
+
+
+@pytest.mark.parametrize("language, size, arrow, stage", [
+    ("ar", LAPTOP, "←", "تم التواصل"), ("fr", PHONE, "→", "Contacté")])
+def test_the_history_reads_in_the_readers_language(open_as, live_server, language, size, arrow,
+                                                   stage):
+    page = open_as("manager@demo.crm", size, language)
+    page.goto(f"{live_server}/projects?stage=accelerated")
+    page.locator("main table tbody tr td a").first.click()
+    page.wait_for_load_state()
+    history = page.locator("section[aria-labelledby=history-title]")
+    text = history.inner_text()
+    assert arrow in text and stage in text
+    for code in ("identified", "contacted", "assessed", "stage_id", "officer_id", "held_on"):
+        assert code not in text, code
+    history.scroll_into_view_if_needed()
+    screenshot(page, f"history-{language}-{size[0]}")
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE])
+def test_names_are_latin_first_in_french(open_as, live_server, size):
+    page = open_as("innovator@demo.crm", size)  # French
+    assert "Nadia El Amrani" in page.locator("main h1").first.inner_text()
+    page = open_as("officer2@demo.crm", size)  # French
+    page.goto(f"{live_server}/organizations")
+    first = page.locator("main table tbody tr td a").first
+    assert not ARABIC.search(first.inner_text())
+    first.click()
+    page.wait_for_load_state()
+    assert not ARABIC.match(page.title())
+    assert ARABIC.search(page.locator("main").inner_text())  # the Arabic name beside it
