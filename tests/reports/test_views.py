@@ -96,6 +96,6 @@ def test_printing_hides_the_filters_and_shows_them_as_text(client, login_as):
     make_project()
     login_as(Role.MANAGER)
     page = _text(client.get("/reports/funnel?region=souss-massa"))
-    assert 'class="border rounded p-3 mb-4 no-print"' in page
+    assert 'class="border rounded p-3 mb-4 no-print report-filters"' in page
     assert "print-only" in page and "Souss-Massa" in page
     assert "data-print" in page
