@@ -65,6 +65,7 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["city"] = city_label
     app.jinja_env.filters["commas"] = join_list
+    app.jinja_env.globals["list_separator"] = list_separator
 
     @app.context_processor
     def inject_language():

@@ -8,6 +8,8 @@ and emails all go through `display_name` and `other_name`."""
 from flask import has_request_context
 from flask_babel import get_locale
 
+from crm.common.text import has_arabic
+
 
 def reader_reads_arabic() -> bool:
     """Whether the current page is in Arabic (never outside a request: CLI, jobs)."""
@@ -26,16 +28,12 @@ def in_reader_order(latin: str, arabic: str) -> tuple[str, str]:
     return first, second if second != first else ""
 
 
-def has_arabic_letters(text: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in text or "")
-
-
 def in_query_order(query: str, latin: str, arabic: str) -> tuple[str, str]:
     """(name, other name) with the name in the script the search was typed in first."""
     latin, arabic = (latin or "").strip(), (arabic or "").strip()
     if not (query or "").strip() or not (latin and arabic):
         return in_reader_order(latin, arabic)
-    first, second = (arabic, latin) if has_arabic_letters(query) else (latin, arabic)
+    first, second = (arabic, latin) if has_arabic(query) else (latin, arabic)
     return first, second if second != first else ""
 
 

@@ -7,12 +7,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 
 from crm.audit import services as audit
+from crm.common.text import fold, has_arabic
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.forums import services as forums
+from crm.forums.models import SessionKind
 from crm.forums.services import session_finder
 from crm.i18n import join_list
-from crm.imports import bulk, matching
+from crm.imports import bulk, matching, spelling
 from crm.imports.mapping import guess_mapping, remember_mapping, remembered_since
 from crm.imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.imports.reading import read_table
@@ -88,6 +91,35 @@ def confirm_mapping(actor, job: ImportJob, mapping: dict[str, int]) -> None:
     enqueue("imports.analyse", job.id)
 
 
+def missing_workshops(job: ImportJob) -> list[str]:
+    """The workshops the file names that no session of the forum answers to, each once, as
+    first written (the lines refused with "workshop not found in this forum")."""
+    index = (job.mapping or {}).get("workshop")
+    if index is None or job.status != ImportStatus.PREVIEW:
+        return []
+    query = db.select(ImportRow.raw, ImportRow.reasons).where(
+        ImportRow.job_id == job.id, ImportRow.status == RowStatus.INVALID)
+    names: dict[str, str] = {}
+    for raw, reasons in db.session.execute(query):
+        if "unknown-workshop" in reasons and int(index) < len(raw):
+            name = " ".join(str(raw[int(index)]).split())[:200]
+            names.setdefault(fold(name), name)
+    return sorted(names.values(), key=fold)
+
+
+def create_missing_sessions(actor, job: ImportJob) -> int:
+    """Create a workshop session for each name of `missing_workshops`, then analyse the file
+    again so that its lines find them. The number of sessions created."""
+    if not can_change_mapping(job):
+        raise ServiceError(_l("This import is already running or finished."))
+    names = missing_workshops(job)
+    for name in names:
+        forums.add_session(actor, job.forum, SessionKind.WORKSHOP, name_fr=name,
+                           name_ar=name if has_arabic(name) else "")
+    confirm_mapping(actor, job, {f: int(i) for f, i in job.mapping.items()})
+    return len(names)
+
+
 def _classify(rows, in_file: dict, known: dict) -> list[dict]:
     records = []
     for row, cells in rows:
@@ -105,6 +137,19 @@ def _classify(rows, in_file: dict, known: dict) -> list[dict]:
     return records
 
 
+def _keep_cleaner_spellings(records: list[dict]) -> list[dict]:
+    """A person is created from the first line of their group, spelled as the cleanest line
+    of the group spells them; the preview says which line the spelling came from."""
+    by_line = {r["line"]: r for r in records}
+    for record in records:
+        first = by_line.get(record["same_as_line"]) if record["same_as_line"] else None
+        if first is not None and spelling.cleaner(first["values"], record["values"]):
+            first["values"] = {**first["values"], "spelled_as_line": record["line"],
+                               "first_name": record["values"]["first_name"],
+                               "last_name": record["values"]["last_name"]}
+    return records
+
+
 def analyse_job(job_id: int) -> None:
     """Background: validate every line, find duplicates in the file and known people."""
     job = db.session.get(ImportJob, job_id)
@@ -118,7 +163,7 @@ def analyse_job(job_id: int) -> None:
                                         r.values["phone"]) for r, _cells in rows if r.is_valid]
         in_file = matching.cluster(identities)
         known = matching.match_known([i for i in identities if i.key not in in_file])
-        records = _classify(rows, in_file, known)
+        records = _keep_cleaner_spellings(_classify(rows, in_file, known))
         for start in range(0, len(records), CHUNK):
             chunk = records[start:start + CHUNK]
             db.session.execute(ImportRow.__table__.insert(),

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from crm.auth.permissions import require
+from crm.auth.permissions import ensure, require
+from crm.common.forms import EmptyForm
 from crm.common.listing import read_page
 from crm.common.spreadsheet import export_response
 from crm.common.web import actor, found_or_404, report_service_error
@@ -142,7 +143,9 @@ def _render_job(forum: Forum, job: ImportJob, followups_form=None):
             counts=services.count_rows(job), status_filter=status,
             rows=services.list_rows(job, status, page_number, ROWS_PER_PAGE),
             decisions_form=MatchDecisionsForm(),
-            sessions={s.id: s.name for s in forum.sessions})
+            sessions={s.id: s.name for s in forum.sessions},
+            missing_workshops=services.missing_workshops(job), sessions_form=EmptyForm(),
+            statuses=RowStatus)
     elif job.status == ImportStatus.DONE:
         context.update(
             rejected=services.list_rows(job, RowStatus.INVALID, page_number, ROWS_PER_PAGE),
@@ -244,3 +247,24 @@ def create_followups(forum_id: int, job_id: int):
                            created), "success")
             return redirect("/followups")
     return _render_job(forum, job, followups_form=form)
+
+
+@bp.post("/<int:job_id>/sessions")
+@require("import.run")
+def create_missing_sessions(forum_id: int, job_id: int):
+    """Create the workshops the file names and the forum lacks, then check the file again."""
+    forum = _forum_or_404(forum_id)
+    ensure(current_user, "forum.manage", forum)
+    job = _job_or_404(forum, job_id)
+    if not EmptyForm().validate_on_submit():
+        flash(_("Your choices could not be read. Try again."), "danger")
+        return redirect(_job_url(job))
+    try:
+        created = services.create_missing_sessions(actor(), job)
+    except ServiceError as error:
+        flash(str(error.message), "danger")
+    else:
+        flash(ngettext("%(num)d session was created; the file is being checked again.",
+                       "%(num)d sessions were created; the file is being checked again.",
+                       created), "success")
+    return redirect(_job_url(job))
