@@ -166,8 +166,7 @@ def analyse_job(job_id: int) -> None:
         records = _keep_cleaner_spellings(_classify(rows, in_file, known))
         for start in range(0, len(records), CHUNK):
             chunk = records[start:start + CHUNK]
-            db.session.execute(ImportRow.__table__.insert(),
-                               [{"job_id": job.id, **r} for r in chunk])
+            bulk.copy_rows(ImportRow.__table__, [{"job_id": job.id, **r} for r in chunk])
             job.processed_rows = start + len(chunk)
             db.session.commit()
         job.status = ImportStatus.PREVIEW
