@@ -74,3 +74,10 @@ class ImportedFollowUpsForm(CrmForm):
     due_on = DateField(_l("Due date"), default=_in_a_week,
                        validators=[DataRequired(_l("Give a valid date."))])
     assignee_id = SelectField(_l("Assigned to"), choices=[])
+
+
+class NameCorrectionForm(CrmForm):
+    """A line's first and last name as the officer spells them on the preview."""
+
+    first_name = StringField(_l("First name"), filters=[_strip], validators=[Length(max=100)])
+    last_name = StringField(_l("Last name"), filters=[_strip], validators=[Length(max=100)])

@@ -120,6 +120,26 @@ def create_missing_sessions(actor, job: ImportJob) -> int:
     return len(names)
 
 
+def correct_name(actor, job: ImportJob, line: int, first: str, last: str) -> None:
+    """The officer's spelling of a line's Latin name (a full name split at the wrong place,
+    first and last name swapped), used when the line is imported."""
+    if job.status != ImportStatus.PREVIEW:
+        raise ServiceError(_l("This import is already running or finished."))
+    first, last = " ".join((first or "").split()), " ".join((last or "").split())
+    if not (first or last):
+        raise ServiceError(_l("Give a first name or a last name."), field="first_name")
+    row = db.session.scalar(db.select(ImportRow).where(ImportRow.job_id == job.id,
+                                                       ImportRow.line == line))
+    if row is None or row.status == RowStatus.INVALID:
+        raise ServiceError(_l("This line cannot be corrected: it is not imported."))
+    before = [row.values.get("first_name"), row.values.get("last_name")]
+    row.values = {**row.values, "first_name": first[:100], "last_name": last[:100],
+                  "name_corrected": True}
+    audit.record(actor, "update", ENTITY, job.id, {
+        f"line {line}": [" / ".join(filter(None, before)), f"{first} / {last}"]})
+    db.session.commit()
+
+
 def _classify(rows, in_file: dict, known: dict) -> list[dict]:
     records = []
     for row, cells in rows:

@@ -32,6 +32,7 @@ from crm.imports.forms import (
     ImportedFollowUpsForm,
     MappingForm,
     MatchDecisionsForm,
+    NameCorrectionForm,
     UploadForm,
 )
 from crm.imports.mapping import FIELDS
@@ -268,3 +269,24 @@ def create_missing_sessions(forum_id: int, job_id: int):
                        "%(num)d sessions were created; the file is being checked again.",
                        created), "success")
     return redirect(_job_url(job))
+
+
+@bp.post("/<int:job_id>/lines/<int:line>/name")
+@require("import.run")
+def correct_name(forum_id: int, job_id: int, line: int):
+    """The officer fixes a name the file split at the wrong place, back on the same line."""
+    forum = _forum_or_404(forum_id)
+    job = _job_or_404(forum, job_id)
+    form = NameCorrectionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for field in form for e in field.errors)
+              or _("Your choices could not be read. Try again."), "danger")
+    else:
+        try:
+            services.correct_name(actor(), job, line, form.first_name.data,
+                                  form.last_name.data)
+        except ServiceError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("The name of line %(line)d was corrected.", line=line), "success")
+    return redirect(_preview_url(job) + f"#line-{line}")

@@ -86,3 +86,34 @@ def test_the_cleaner_spelling_is_well_cased_then_more_complete_then_accented():
     assert not cleaner({"first_name": "Karim", "last_name": "Chraïbi"},
                        {"first_name": "karim", "last_name": "chraïbi"})
     assert not cleaner({"first_name": "Karim", "last_name": "Chraïbi"}, {"first_name": ""})
+
+
+def test_the_officer_corrects_a_name_split_at_the_wrong_place_on_the_preview(client, login_as,
+                                                                               db):
+    from crm.imports.models import ImportRow
+    from crm.people.models import Person
+
+    login_as(Role.OFFICER)
+    forum = _forum()
+    forum_services.add_session(None, forum, SessionKind.PLENARY, "Plénière")
+    content = "Nom complet;Téléphone\nTazi Fatima Zahra;0661234567\n".encode()
+    job_id = upload_ok(client, forum, content)
+    confirm(client, forum, job_id, {"full_name": "0", "phone": "1"})
+    page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}"))
+    assert 'form="name-2"' in page and 'id="name-2"' in page
+    response = client.post(f"/forums/{forum.id}/imports/{job_id}/lines/2/name",
+                           data={"first_name": " Fatima  Zahra ", "last_name": "Tazi"})
+    assert response.status_code == 302 and response.location.endswith("#line-2")
+    page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}"))
+    assert "Name corrected by hand." in page
+    for bad in ({"first_name": "", "last_name": ""}, {"first_name": "x\x00"},
+                {"first_name": "a" * 101}):
+        client.post(f"/forums/{forum.id}/imports/{job_id}/lines/2/name", data=bad)
+    missing = client.post(f"/forums/{forum.id}/imports/{job_id}/lines/99/name",
+                          data={"first_name": "A", "last_name": "B"})
+    assert missing.status_code == 302
+    values = db.session.scalar(sa.select(ImportRow.values).where(ImportRow.line == 2))
+    assert (values["first_name"], values["last_name"]) == ("Fatima Zahra", "Tazi")
+    run(client, forum, job_id)
+    assert db.session.execute(sa.select(Person.first_name, Person.last_name)).all() == [
+        ("Fatima Zahra", "Tazi")]
