@@ -68,7 +68,7 @@ def _extra_objects(world) -> dict:
            "indicator_id": measurement.indicator_id, "target_id": target.id,
            "stage_code": "incubated",
            "user_id": world.b.user.id, "filename": "css/app.css", "token": "x",
-           "slug": "funnel", "fmt": "csv"}
+           "slug": "funnel", "fmt": "csv", "line": 2}
     ids |= _privacy_objects(world)
     return ids
 
