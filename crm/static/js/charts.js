@@ -15,6 +15,9 @@
  *                                                   writes Decimal) or null for a gap
  *           data-rtl="true"                         "true" on right-to-left pages: legend and
  *                                                   tooltips right to left, x axis reversed
+ *           data-time-axis="Oldest → newest"        optional: the x axis is time; its title
+ *                                                   says which way it runs (the reading
+ *                                                   direction: right to left in Arabic)
  *           role="img" aria-label="A one-sentence summary of the chart"></canvas>
  *   <table> with a <caption>, giving the same numbers, next to the canvas.
  *
@@ -34,6 +37,7 @@
   "use strict";
 
   var TYPES = ["line", "bar"];
+  var TEXT = "#343a40";  // axis and legend text: 11:1 on white
 
   function parse(text, fallback) {
     try {
@@ -61,31 +65,44 @@
     }
     var rtl = canvas.getAttribute("data-rtl") === "true";
     var direction = rtl ? "rtl" : "ltr";
+    var datasets = series.map(function (one) {
+      return {
+        label: String(one.label || ""),
+        data: (one.values || []).map(toNumber),
+        spanGaps: true,
+      };
+    });
+    var counts = datasets.every(function (set) {
+      return set.data.every(function (v) { return v === null || Number.isInteger(v); });
+    });
+    var narrow = (canvas.parentNode ? canvas.parentNode.clientWidth : window.innerWidth) < 600;
+    var timeTitle = canvas.getAttribute("data-time-axis");
+    var ticks = {color: TEXT, font: {size: 12}};
     return {
       type: type,
-      data: {
-        labels: labels.map(String),
-        datasets: series.map(function (one) {
-          return {
-            label: String(one.label || ""),
-            data: (one.values || []).map(toNumber),
-            spanGaps: true,
-          };
-        }),
-      },
+      data: {labels: labels.map(String), datasets: datasets},
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: true,
+        // Tall enough on a phone (its legend takes lines there), not too tall on a laptop.
+        aspectRatio: narrow ? 0.85 : 2.6,
+        color: TEXT,
         locale: document.documentElement.lang || undefined,
         plugins: {
-          legend: {rtl: rtl, textDirection: direction},
+          legend: {rtl: rtl, textDirection: direction,
+                   labels: {color: TEXT, font: {size: 12}, boxWidth: narrow ? 12 : 40}},
           tooltip: {rtl: rtl, textDirection: direction},
         },
         scales: {
-          // "inner": the first and last labels stay inside the canvas, in both directions
-          x: {reverse: rtl, ticks: {align: "inner"}},
-          y: {beginAtZero: true, position: rtl ? "right" : "left"},
+          // Labels skip and turn rather than overlap; time runs in the reading direction.
+          x: {reverse: rtl,
+              ticks: Object.assign({autoSkip: true, autoSkipPadding: 12, maxRotation: 60}, ticks),
+              title: {display: Boolean(timeTitle), text: timeTitle || "", color: TEXT,
+                      font: {size: 12}}},
+          // Whole numbers on the axis of counts (no 2.5 projects).
+          y: {beginAtZero: true, position: rtl ? "right" : "left",
+              ticks: Object.assign(counts ? {precision: 0} : {}, ticks)},
         },
       },
     };
