@@ -8,6 +8,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from crm.common.forms import CrmForm
+from crm.common.ids import parse_id
 from crm.followups.models import FollowUpKind
 from crm.imports.mapping import FIELDS
 from crm.imports.reading import MAX_BYTES
@@ -40,7 +41,8 @@ class MappingForm(CrmForm):
 
     def chosen_mapping(self) -> dict[str, int]:
         """field -> column index, for the fields given a column."""
-        return {name: int(self[name].data) for name in FIELDS if self[name].data}
+        chosen = {name: parse_id(self[name].data) for name in FIELDS}
+        return {name: index for name, index in chosen.items() if index is not None}
 
 
 for _name, (_label, _words) in FIELDS.items():

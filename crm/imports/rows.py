@@ -10,6 +10,7 @@ from crm.common import phones
 from crm.common.text import fold, has_arabic
 from crm.errors import ServiceError
 from crm.forums.models import ParticipationRole
+from crm.imports.names import split_full_name
 from crm.organizations.models import OrganizationKind
 
 REASONS = {
@@ -38,17 +39,36 @@ ROLES = {fold(w): role for words, role in [
 ] for w in words}
 
 KINDS = {fold(w): kind for words, kind in [
-    (["association", "جمعية"], OrganizationKind.ASSOCIATION),
-    (["coopérative", "cooperative", "تعاونية"], OrganizationKind.COOPERATIVE),
-    (["mutuelle", "mutual", "تعاضدية"], OrganizationKind.MUTUAL),
+    (["association", "assoc", "asso", "ong", "ngo", "جمعية"], OrganizationKind.ASSOCIATION),
+    (["coopérative", "cooperative", "coop", "تعاونية"], OrganizationKind.COOPERATIVE),
+    (["mutuelle", "mutual", "mutualite", "تعاضدية"], OrganizationKind.MUTUAL),
     (["amicale", "ودادية"], OrganizationKind.AMICALE),
     (["fondation", "foundation", "مؤسسة"], OrganizationKind.FOUNDATION),
-    (["entreprise sociale", "social enterprise", "startup sociale", "مقاولة اجتماعية"],
-     OrganizationKind.SOCIAL_ENTERPRISE),
-    (["entreprise", "company", "société", "شركة"], OrganizationKind.COMPANY),
-    (["organisme public", "public body", "administration", "هيئة عمومية"],
+    (["entreprise sociale", "social enterprise", "startup sociale", "social business",
+      "entreprise sociale et solidaire", "ess", "entreprise solidaire", "مقاولة اجتماعية",
+      "مقاولة تضامنية", "مقاولة اجتماعية وتضامنية"], OrganizationKind.SOCIAL_ENTERPRISE),
+    (["entreprise", "company", "société", "sarl", "startup", "business", "شركة", "مقاولة"],
+     OrganizationKind.COMPANY),
+    (["organisme public", "public body", "administration", "public", "هيئة عمومية"],
      OrganizationKind.PUBLIC_BODY),
 ] for w in words}
+# Longest first: "entreprise sociale" is read before "entreprise".
+_KIND_PHRASES = sorted(KINDS, key=lambda phrase: -len(phrase))
+
+
+def organization_kind(text: str) -> OrganizationKind:
+    """The kind an attendee wrote ("Social_enterprise", "Assoc.", "Coopératives", "مقاولة
+    اجتماعية"), by its words; "other" when none is known."""
+    words = re.sub(r"[\W_]+", " ", fold(text)).split()
+    singular = [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words]  # plurals
+    for phrase in (" ".join(words), " ".join(singular)):
+        if phrase in KINDS:
+            return KINDS[phrase]
+    for phrase in (" ".join(words), " ".join(singular)):
+        for known in _KIND_PHRASES:
+            if f" {known} " in f" {phrase} ":
+                return KINDS[known]
+    return OrganizationKind.OTHER
 
 YES = {fold(w) for w in ["oui", "yes", "x", "1", "présent", "present", "نعم", "حاضر"]}
 
@@ -75,8 +95,7 @@ def _split_names(get) -> tuple[str, str, str]:
     """(first, last, arabic): Arabic-script names go to the Arabic name."""
     first, last = _tidy_name(get("first_name")), _tidy_name(get("last_name"))
     if not (first or last) and get("full_name"):
-        parts = _tidy_name(get("full_name")).split(" ", 1)
-        first, last = parts[0], parts[1] if len(parts) > 1 else ""
+        first, last = (_tidy_name(part) for part in split_full_name(get("full_name")))
     if has_arabic(first + last):
         return "", "", " ".join(p for p in (first, last) if p)
     return first, last, ""
@@ -115,8 +134,7 @@ def clean_row(line: int, cells: list[str], mapping: dict[str, int], sessions) ->
         "first_name": first, "last_name": last, "name_arabic": arabic,
         "email": email or None, "phone": phone, "city": get("city")[:100],
         "organization": " ".join(get("organization").split())[:200],
-        "organization_kind": KINDS.get(fold(get("organization_kind")),
-                                       OrganizationKind.OTHER).value,
+        "organization_kind": organization_kind(get("organization_kind")).value,
         "role": ROLES.get(fold(get("role")), ParticipationRole.PARTICIPANT).value,
         "attended": fold(get("attended")) in YES, "session_id": session_id,
     }

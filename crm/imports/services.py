@@ -16,7 +16,14 @@ from crm.forums.models import SessionKind
 from crm.forums.services import session_finder
 from crm.i18n import join_list
 from crm.imports import bulk, matching, spelling
-from crm.imports.mapping import guess_mapping, remember_mapping, remembered_since
+from crm.imports.mapping import (
+    CONFIDENCE_LABELS,
+    guess_columns,
+    guess_mapping,
+    remember_mapping,
+    remembered_since,
+    unmapped_identifiers,
+)
 from crm.imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
 from crm.imports.reading import read_table
 from crm.imports.rows import REASONS, clean_row
@@ -44,7 +51,7 @@ def start_import(actor, forum, filename: str, content: bytes) -> ImportJob:
     table = read_table(filename, content)
     job = ImportJob(forum=forum, created_by_id=actor.id if actor else None,
                     filename=filename[:255], content=content, headers=table.headers,
-                    mapping=guess_mapping(table.headers), total_rows=len(table.rows))
+                    mapping=guess_mapping(table.headers, table.rows), total_rows=len(table.rows))
     db.session.add(job)
     db.session.flush()
     audit.record(actor, "create", ENTITY, job.id, {"filename": [None, job.filename],
@@ -72,8 +79,35 @@ def preview_lines(job: ImportJob, count: int = 5) -> list[list[str]]:
     return read_table(job.filename, job.content).rows[:count]
 
 
+def guess_confidence(job: ImportJob) -> dict[str, str]:
+    """field -> how sure the guess of its column is ("sure", "likely", "a guess"), for the
+    fields whose column is still the guessed one (nothing for a remembered mapping)."""
+    if mapping_was_remembered(job):
+        return {}
+    guessed, scores = guess_columns(job.headers, preview_lines(job, 50))
+    return {field: str(CONFIDENCE_LABELS[scores[field]]) for field, index in guessed.items()
+            if job.mapping.get(field) == index}
+
+
+def columns_left_out(job: ImportJob, mapping: dict[str, int]) -> list[tuple[str, str]]:
+    """(column, field) for the columns left out of `mapping` that hold emails, phones or
+    organizations by the look of them: the officer is warned before they are dropped."""
+    return unmapped_identifiers(job.headers, preview_lines(job, 50), mapping)
+
+
 def confirm_mapping(actor, job: ImportJob, mapping: dict[str, int]) -> None:
     """Save the officer's mapping (remembered for the same headers) and start the analysis."""
+    check_mapping(job, mapping)
+    job.mapping = mapping
+    remember_mapping(job.headers, mapping)
+    job.status, job.processed_rows, job.error = ImportStatus.ANALYSING, 0, ""
+    db.session.execute(delete(ImportRow).where(ImportRow.job_id == job.id))
+    db.session.commit()
+    enqueue("imports.analyse", job.id)
+
+
+def check_mapping(job: ImportJob, mapping: dict[str, int]) -> None:
+    """A ServiceError unless `mapping` can be used for this job."""
     if not can_change_mapping(job):
         raise ServiceError(_l("This import is already running or finished."))
     used = [i for i in mapping.values()]
@@ -83,12 +117,6 @@ def confirm_mapping(actor, job: ImportJob, mapping: dict[str, int]) -> None:
         raise ServiceError(_l("Say which column holds the names."))
     if any(not 0 <= i < len(job.headers) for i in used):
         raise ServiceError(_l("This column does not exist in the file."))
-    job.mapping = mapping
-    remember_mapping(job.headers, mapping)
-    job.status, job.processed_rows, job.error = ImportStatus.ANALYSING, 0, ""
-    db.session.execute(delete(ImportRow).where(ImportRow.job_id == job.id))
-    db.session.commit()
-    enqueue("imports.analyse", job.id)
 
 
 def missing_workshops(job: ImportJob) -> list[str]:

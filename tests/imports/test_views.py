@@ -301,7 +301,8 @@ def test_the_remembered_mapping_is_offered_for_a_file_with_the_same_headers(clie
 
     job_id = upload_ok(client, forum, content, "other-tool.csv")
     guessed = mapping_form(client, forum, job_id)
-    assert guessed["workshop"] == "" and guessed["email"] == ""
+    assert guessed["workshop"] == "" and guessed["last_name"] == ""
+    assert guessed["email"] == "0" and guessed["phone"] == "4"  # recognized by their values
     by_hand = {"last_name": "2", "first_name": "1", "full_name": "", "email": "0",
                "phone": "4", "organization": "5", "organization_kind": "6", "city": "7",
                "workshop": "3", "role": "8", "attended": ""}
