@@ -10,6 +10,7 @@ Invalid lines are compared with the truth's bad lines.
 
 import itertools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,20 @@ from crm.imports.reading import read_table  # noqa: E402
 from crm.imports.rows import clean_row  # noqa: E402
 from crm.people import services as people  # noqa: E402
 
-DEFAULT = ROOT.parent / "shared" / "data" / "wexchange2024_attendees.csv"
+FILENAME = "wexchange2024_attendees.csv"
+# Where the shared data lives: $CRM_SHARED_DATA, else "shared/data" beside the clone (as the
+# tests find it), else beside the clone's parent.
+PLACES = [Path(p) for p in [os.environ.get("CRM_SHARED_DATA", "")] if p] + [
+    ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]
+
+
+def _default_file() -> Path:
+    for place in PLACES:
+        if (place / FILENAME).is_file():
+            return place / FILENAME
+    print(f"{FILENAME} not found; looked in:", *PLACES, sep="\n  ", file=sys.stderr)
+    print("Give its path as the argument, or set CRM_SHARED_DATA.", file=sys.stderr)
+    sys.exit(2)
 
 
 def _pairs(groups) -> set[tuple[int, int]]:
@@ -96,4 +110,4 @@ def main(path: Path) -> None:
 
 if __name__ == "__main__":
     paths = [a for a in sys.argv[1:] if not a.startswith("-")]
-    main(Path(paths[0]) if paths else DEFAULT)
+    main(Path(paths[0]) if paths else _default_file())
