@@ -121,3 +121,14 @@ def test_the_language_is_named_not_coded_on_my_data(client, login_as, db):
     page = client.get("/portal/my-data").text
     assert "Français" in page
     assert re.search(r'<dd class="col-sm-9">fr</dd>', page) is None
+
+
+def test_an_email_names_the_person_in_the_recipients_script(app):
+    from flask_babel import force_locale
+
+    person = make_person(first_name="Nadia", last_name="El Amrani",
+                         name_arabic="نادية العمراني")
+    with force_locale("ar"):
+        assert person.display_name == "نادية العمراني"
+    with force_locale("fr"):
+        assert person.display_name == "Nadia El Amrani"

@@ -5,15 +5,16 @@ page shows the Arabic name first, French and English pages the Latin one; the ot
 shown beside it on the record's own page and in lists, where both help. Templates, exports
 and emails all go through `display_name` and `other_name`."""
 
-from flask import has_request_context
+from flask import has_app_context
 from flask_babel import get_locale
 
 from crm.common.text import has_arabic
 
 
 def reader_reads_arabic() -> bool:
-    """Whether the current page is in Arabic (never outside a request: CLI, jobs)."""
-    if not has_request_context():
+    """Whether the current page or email is in Arabic (the locale of the request, or the one
+    forced for an email: `force_locale`)."""
+    if not has_app_context():
         return False
     locale = get_locale()
     return locale is not None and locale.language == "ar"
