@@ -28,12 +28,15 @@ FIELDS = {
                             "البريد الالكتروني", "البريد"]),
     "phone": (_l("Phone"), ["telephone", "tel", "phone", "mobile", "gsm", "portable",
                             "numero de telephone", "phone number", "mobile phone", "cell phone",
-                            "cell", "whatsapp", "numero", "الهاتف", "رقم الهاتف"]),
+                            "cell", "whatsapp", "numero", "num tel", "n tel", "no tel", "الهاتف",
+                            "رقم الهاتف"]),
     "organization": (_l("Organization"), ["organisation", "organization", "structure",
                                           "organisme", "company", "entreprise", "association",
                                           "company organization", "organisation structure",
-                                          "nom de la structure", "المنظمة", "الهيئة",
-                                          "الجمعية"]),
+                                          "nom de la structure", "org", "org name",
+                                          "organization name", "organisation name",
+                                          "nom de l organisation", "raison sociale",
+                                          "المنظمة", "الهيئة", "الجمعية"]),
     "organization_kind": (_l("Kind of organization"), [
         "type d'organisation", "type d organisation", "type", "organization type",
         "org type", "organisation type", "type de structure", "statut juridique",
@@ -48,7 +51,7 @@ FIELDS = {
 }
 # Single words too common to name a field when they are only part of a header.
 _GENERIC = {"name", "nom", "type", "numero", "mail", "cell", "tel", "session", "role",
-            "association", "participant", "الاسم"}
+            "association", "participant", "org", "الاسم"}
 HIGH, MEDIUM, LOW = 3, 2, 1
 CONFIDENCE_LABELS = {HIGH: _l("sure"), MEDIUM: _l("likely"), LOW: _l("a guess")}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -56,11 +56,20 @@ KINDS = {fold(w): kind for words, kind in [
 _KIND_PHRASES = sorted(KINDS, key=lambda phrase: -len(phrase))
 
 
+def _singular(word: str) -> str:
+    """"associations" -> "association", "الجمعيات" -> "جمعيه" (folded: article and plural off)."""
+    if has_arabic(word):
+        word = word[2:] if word.startswith("ال") and len(word) > 4 else word
+        return word[:-2] + "ه" if word.endswith("ات") and len(word) > 4 else word
+    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+
+
 def organization_kind(text: str) -> OrganizationKind:
-    """The kind an attendee wrote ("Social_enterprise", "Assoc.", "Coopératives", "مقاولة
-    اجتماعية"), by its words; "other" when none is known."""
-    words = re.sub(r"[\W_]+", " ", fold(text)).split()
-    singular = [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words]  # plurals
+    """The kind an attendee wrote ("Social_enterprise", "Assoc.", "E.S.S.", "Coopératives",
+    "مقاولة اجتماعية", "الجمعيات"), by its words; "other" when none is known."""
+    # Dots go before splitting so that an acronym ("E.S.S.") stays one word.
+    words = re.sub(r"[\W_]+", " ", fold(text).replace(".", "")).split()
+    singular = [_singular(w) for w in words]
     for phrase in (" ".join(words), " ".join(singular)):
         if phrase in KINDS:
             return KINDS[phrase]

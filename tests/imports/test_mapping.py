@@ -58,6 +58,29 @@ def test_leaving_out_an_email_column_is_warned_before_importing(client, login_as
     assert response.status_code == 302  # dropped knowingly
 
 
+def test_a_google_forms_export_in_french_maps_all_but_its_timestamp(client, login_as, db,
+                                                                    forum):  # noqa: F811
+    login_as(Role.OFFICER)
+    job_id = upload_ok(client, forum, (DATA / "google_forms_fr.csv").read_bytes(),
+                       "google_forms_fr.csv")
+    assert mapping_form(client, forum, job_id) == {
+        "last_name": "", "first_name": "", "full_name": "2", "email": "1", "phone": "3",
+        "organization": "4", "organization_kind": "5", "city": "6", "workshop": "7",
+        "role": "", "attended": ""}
+    assert 'id="columns-left-out"' not in _text(
+        client.get(f"/forums/{forum.id}/imports/{job_id}/columns"))
+    confirm(client, forum, job_id)
+    rows = {r.line: r.values for r in db.session.scalars(sa.select(ImportRow))}
+    assert [(rows[n]["first_name"], rows[n]["last_name"]) for n in range(2, 10)] == [
+        ("Fatima Zahra", "El Idrissi"), ("Karim", "Ben Moussa"), ("Fatima Zahra", "Tazi"),
+        ("Mohamed Ali", "Kettani"), ("Abd El Kader", "Saidi"), ("Hamid", "Aït Taleb"),
+        ("Nour Eddine", "Lahlou"), ("Youssef", "El Amrani")]
+    assert [rows[n]["organization_kind"] for n in range(2, 10)] == [
+        "social-enterprise", "cooperative", "association", "social-enterprise", "foundation",
+        "mutual", "social-enterprise", "association"]
+    assert rows[3]["email"] == "k.benmoussa@example.ma" and rows[3]["phone"]
+
+
 @pytest.mark.parametrize("headers, expected", [
     (["First Name", "Last Name", "Email", "Cell Phone", "Company", "Job Title", "Ticket Type"],
      {"first_name": 0, "last_name": 1, "email": 2, "phone": 3, "organization": 4, "role": 6}),
@@ -68,6 +91,8 @@ def test_leaving_out_an_email_column_is_warned_before_importing(client, login_as
      {"email": 0, "phone": 1, "organization": 2}),
     (["الاسم الكامل", "البريد الالكتروني", "رقم الهاتف", "الجمعية"],
      {"full_name": 0, "email": 1, "phone": 2, "organization": 3}),
+    (["Nom et prénom", "num_tel", "Org", "Email professionnel", "Téléphone (WhatsApp)"],
+     {"full_name": 0, "phone": 1, "organization": 2, "email": 3}),
 ])
 def test_headers_of_registration_tools_are_guessed(app, headers, expected):
     assert guess_columns(headers)[0] == expected
@@ -91,6 +116,11 @@ def test_columns_without_telling_headers_are_guessed_from_their_values(app):
     ("Assoc.", OrganizationKind.ASSOCIATION), ("Associations", OrganizationKind.ASSOCIATION),
     ("Mutuelle", OrganizationKind.MUTUAL), ("business", OrganizationKind.COMPANY),
     ("Entreprise", OrganizationKind.COMPANY), ("something else", OrganizationKind.OTHER),
+    ("E.S.S.", OrganizationKind.SOCIAL_ENTERPRISE), ("Coop.", OrganizationKind.COOPERATIVE),
+    ("entreprise_sociale", OrganizationKind.SOCIAL_ENTERPRISE),
+    ("association", OrganizationKind.ASSOCIATION), ("الجمعيات", OrganizationKind.ASSOCIATION),
+    ("التعاونيات", OrganizationKind.COOPERATIVE),
+    ("مقاولات اجتماعية", OrganizationKind.SOCIAL_ENTERPRISE),
 ])
 def test_kinds_are_read_however_they_are_written(written, kind):
     assert organization_kind(written) == kind
