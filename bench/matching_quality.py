@@ -51,6 +51,10 @@ def _score(found: set, truth: set) -> tuple[float, float]:
     return (hits / len(found) if found else 1.0, hits / len(truth) if truth else 1.0)
 
 
+def by_line_values(rows, line: int) -> dict:
+    return next(r.values for r in rows if r.line == line)
+
+
 def main(path: Path) -> None:
     truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
     table = read_table(path.name, path.read_bytes())
@@ -70,6 +74,14 @@ def main(path: Path) -> None:
             groups.setdefault(root, [root]).append(line)
         truth_pairs = _pairs(truth["duplicate_line_groups"])
         within = _score(_pairs(groups.values()), truth_pairs)
+        blind = [matching.identity(i.key, by_line_values(valid, i.key)["first_name"],
+                                   by_line_values(valid, i.key)["last_name"],
+                                   by_line_values(valid, i.key)["name_arabic"], None, None)
+                 for i in ids]
+        blind_groups: dict[int, list[int]] = {}
+        for line, (root, _reasons) in matching.cluster(blind).items():
+            blind_groups.setdefault(root, [root]).append(line)
+        within_by_name = _score(_pairs(blind_groups.values()), truth_pairs)
 
         firsts = {min(g) for g in truth["duplicate_line_groups"]}
         by_line = {r.line: r for r in valid}
@@ -103,6 +115,8 @@ def main(path: Path) -> None:
     print(f"file: {path.name} ({len(table.rows)} lines, {len(truth_pairs)} duplicate pairs)")
     print(f"{'':32}{'precision':>10}{'recall':>8}")
     print(f"{'duplicates within the file':32}{within[0]:>10.3f}{within[1]:>8.3f}")
+    print(f"{'  the same, by names alone':32}{within_by_name[0]:>10.3f}"
+          f"{within_by_name[1]:>8.3f}")
     print(f"{'matches against the database':32}{against[0]:>10.3f}{against[1]:>8.3f}")
     print(f"{'  the same, by names alone':32}{by_name[0]:>10.3f}{by_name[1]:>8.3f}")
     print(f"{'invalid lines':32}{_score(invalid, bad)[0]:>10.3f}{_score(invalid, bad)[1]:>8.3f}")

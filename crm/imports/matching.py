@@ -6,10 +6,17 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from crm.common.text import to_latin
+from crm.common.text import has_arabic, to_latin, words
 from crm.extensions import db
+from crm.imports import latin_names
 from crm.people.models import Person
-from crm.search.keys import FULL_NAME, full_name_keys, person_name_tokens
+from crm.search.keys import (
+    ARTICLES,
+    FULL_NAME,
+    full_name_keys,
+    person_name_tokens,
+    skeleton_tokens,
+)
 from crm.search.models import SearchToken
 
 NAME_THRESHOLD = 88
@@ -24,6 +31,10 @@ class Identity:
     names: list[str] = field(default_factory=list)  # full-name skeletons
     tokens: set[str] = field(default_factory=set)  # blocking keys
     first_latin: str = ""  # the first name in Latin letters, vowels kept
+    first: str = ""
+    last: str = ""
+    blocks: set[str] = field(default_factory=set)  # keys of Latin spelling variants
+    surnames: set[str] = field(default_factory=set)  # the surname's search skeletons
 
 
 def _first_name_key(first: str) -> str:
@@ -36,7 +47,17 @@ def identity(key: int, first: str, last: str, arabic: str, email, phone) -> Iden
     # Only whole-name keys block: a common surname alone would pair thousands of lines.
     tokens = {t for t in person_name_tokens(first, last, arabic) if t.startswith(FULL_NAME)}
     return Identity(key, email, phone, full_name_keys(first, last, arabic), tokens,
-                    _first_name_key(first or ""))
+                    _first_name_key(first or ""), first or "", last or "",
+                    latin_names.block_keys(first or "", last or ""),
+                    _surname_tokens(last or ""))
+
+
+def _surname_tokens(last: str) -> set[str]:
+    """The search tokens a Latin surname is stored under (its words, its consonants): known
+    people with a variant of it are fetched through them."""
+    if not last or has_arabic(last):
+        return set()
+    return skeleton_tokens(last) | {w for w in words(last) if w not in ARTICLES}
 
 
 def contradicts(a: Identity, b: Identity) -> bool:
@@ -46,8 +67,12 @@ def contradicts(a: Identity, b: Identity) -> bool:
 
 
 def name_score(a: Identity, b: Identity) -> int:
-    """How alike two names are (0-100): consonant skeletons across scripts; between two Latin
-    spellings, the first names must also agree with their vowels."""
+    """How alike two names are (0-100). Two Latin names with first and last name are compared
+    as spellings of one name (`latin_names`); otherwise consonant skeletons across scripts,
+    the first names agreeing with their vowels between two Latin spellings."""
+    latin = latin_names.latin_score(a.first, a.last, b.first, b.last)
+    if latin is not None:
+        return latin
     score = int(max((fuzz.ratio(x, y) for x in a.names for y in b.names), default=0))
     if a.first_latin and b.first_latin and fuzz.ratio(a.first_latin, b.first_latin) < 75:
         return 0
@@ -66,31 +91,47 @@ def why_same(a: Identity, b: Identity) -> list[str]:
     return reasons
 
 
+def _best(item: Identity, candidates) -> tuple[Identity, list[str]] | None:
+    """The candidate most surely the same person: identifiers before names, then the most
+    alike name."""
+    best, best_rank = None, None
+    for other in candidates:
+        reasons = why_same(item, other)
+        if reasons:
+            rank = (len(reasons), name_score(item, other))
+            if best_rank is None or rank > best_rank:
+                best, best_rank = (other, reasons), rank
+    return best
+
+
+def _add(index: dict, keys, item) -> None:
+    for key in keys:
+        index.setdefault(key, []).append(item)
+
+
 def cluster(identities: list[Identity]) -> dict[int, tuple[int, list[str]]]:
     """key -> (the first key of its group, reasons) for every identity that repeats an earlier
     one of the same list (lines of one file)."""
-    by_email, by_phone, by_token = {}, {}, {}
+    by_email, by_phone, by_key = {}, {}, {}
     result = {}
     for item in identities:
         candidates = []
         for index, value in ((by_email, item.email), (by_phone, item.phone)):
             if value and value in index:
                 candidates.append(index[value])
-        for token in item.tokens:
-            candidates.extend(by_token.get(token, []))
-        for earlier in candidates:
-            reasons = why_same(item, earlier)
-            if reasons:
-                root = result.get(earlier.key, (earlier.key, []))[0]
-                result[item.key] = (root, reasons)
-                break
-        if item.key not in result:  # the first of its group: later lines meet it
+        for key in item.tokens | item.blocks:
+            candidates.extend(by_key.get(key, []))
+        best = _best(item, {id(c): c for c in candidates}.values())
+        if best:
+            earlier, reasons = best
+            root = result.get(earlier.key, (earlier.key, []))[0]
+            result[item.key] = (root, reasons)
+        else:  # the first of its group: later lines meet it
             if item.email:
                 by_email.setdefault(item.email, item)
             if item.phone:
                 by_phone.setdefault(item.phone, item)
-            for token in item.tokens:
-                by_token.setdefault(token, []).append(item)
+            _add(by_key, item.tokens | item.blocks, item)
     return result
 
 
@@ -103,7 +144,7 @@ def _known_people(identities: list[Identity]) -> dict[int, Identity]:
     """The people of the database who share an email, a phone or a name key with any line."""
     emails = sorted({i.email for i in identities if i.email})
     phones = sorted({i.phone for i in identities if i.phone})
-    tokens = sorted({t for i in identities for t in i.tokens})
+    tokens = sorted({t for i in identities for t in i.tokens | i.surnames})
     ids: set[int] = set()
     for chunk in _chunks(emails):
         ids.update(db.session.scalars(db.select(Person.id).where(Person.email.in_(chunk))))
@@ -125,23 +166,18 @@ def _known_people(identities: list[Identity]) -> dict[int, Identity]:
 def match_known(identities: list[Identity]) -> dict[int, tuple[int, list[str]]]:
     """line -> (person id, reasons) for the lines that are people already known."""
     known = _known_people(identities)
-    by_email, by_phone, by_token = {}, {}, {}
+    by_email, by_phone, by_key = {}, {}, {}
     for person in known.values():
         if person.email:
             by_email.setdefault(person.email, []).append(person)
         if person.phone:
             by_phone.setdefault(person.phone, []).append(person)
-        for token in person.tokens:
-            by_token.setdefault(token, []).append(person)
+        _add(by_key, person.tokens | person.blocks, person)
     matches = {}
     for item in identities:
         candidates = by_email.get(item.email, []) + by_phone.get(item.phone, [])
-        candidates += [p for t in item.tokens for p in by_token.get(t, [])]
-        best = None
-        for person in candidates:
-            reasons = why_same(item, person)
-            if reasons and (best is None or len(reasons) > len(best[1])):
-                best = (person.key, reasons)
+        candidates += [p for key in item.tokens | item.blocks for p in by_key.get(key, [])]
+        best = _best(item, {id(c): c for c in candidates}.values())
         if best:
-            matches[item.key] = best
+            matches[item.key] = (best[0].key, best[1])
     return matches

@@ -158,3 +158,50 @@ def test_matching_quality_on_the_shared_attendee_file(app):
     expected = {tuple(sorted(g)) for g in truth["duplicate_line_groups"]}
     hits = len(found & expected)
     assert hits / len(found) >= 0.95 and hits / len(expected) >= 0.9
+
+
+# -- names alone: spelling variants meet, different people do not -------------------------------
+
+_SAME = [("Meryem", "Bennani", "Maryam", "Benani"), ("Zaynab", "Idrissi", "Zineb", "Idrissi"),
+         ("Oumar", "Fassi", "Omar", "Fassi"), ("Othmane", "Zeroual", "Osman", "Zerouale"),
+         ("Rita", "Bouzidi", "Ghita", "Bouzidy"), ("Amine", "Sebti", "Lamine", "Sabti"),
+         ("Karim", "Ben Moussa", "Karim", "Benmoussa"), ("Youssef", "El Amrani", "Youssef",
+                                                         "Amrani"),
+         ("M.", "Bennani", "Mohamed", "Bennani"), ("Ayoub", "Alaoui", "Ayoube", "Alaui"),
+         ("Said", "Haddad", "Saeed", "Hadad"), ("Abdelilah", "El Fassi", "Abdel Ilah",
+                                                 "Elfassi")]
+_OTHERS = [("Anas", "Ziani", "Anas", "Ouazzani"), ("Amine", "Tazi", "Imane", "Tazi"),
+           ("Said", "Tazi", "Saad", "Tazi"), ("Karim", "Tazi", "Kamal", "Tazi"),
+           ("Youssef", "Alami", "Yassine", "Alami"), ("Hamid", "Alami", "Hamza", "Alami"),
+           ("M.", "Bennani", "Karim", "Bennani"), ("Nadia", "Berrada", "Nadia", "Benjelloun")]
+
+
+@pytest.mark.parametrize("first_a, last_a, first_b, last_b", _SAME)
+def test_spelling_variants_of_one_name_are_one_person(app, first_a, last_a, first_b, last_b):
+    lines = [matching.identity(1, first_a, last_a, "", None, None),
+             matching.identity(2, first_b, last_b, "", None, None)]
+    assert matching.cluster(lines) == {2: (1, ["similar-name"])}
+
+
+@pytest.mark.parametrize("first_a, last_a, first_b, last_b", _OTHERS)
+def test_different_names_are_different_people(app, first_a, last_a, first_b, last_b):
+    lines = [matching.identity(1, first_a, last_a, "", None, None),
+             matching.identity(2, first_b, last_b, "", None, None)]
+    assert matching.cluster(lines) == {}
+
+
+def test_the_closest_earlier_line_wins_not_the_first_acceptable(app):
+    lines = [matching.identity(1, "Mohamed", "Bennani", "", None, None),
+             matching.identity(2, "Meryem", "Bennani", "", None, None),
+             matching.identity(3, "M.", "Bennani", "", "m.bennani@atlas.ma", None),
+             matching.identity(4, "Maryam", "Benani", "", None, None)]
+    assert matching.cluster(lines)[4] == (2, ["similar-name"])
+
+
+@pytest.mark.parametrize("first, last", [(f, la) for f, la, _f, _l in _SAME[:6]])
+def test_a_known_person_is_found_by_a_variant_of_their_name_alone(app, first, last):
+    pairs = {(a, b): (c, d) for a, b, c, d in _SAME}
+    person = make_person(first_name=first, last_name=last, email=None, phone=None)
+    other_first, other_last = pairs[(first, last)]
+    line = matching.identity(7, other_first, other_last, "", None, None)
+    assert matching.match_known([line]) == {7: (person.id, ["similar-name"])}
