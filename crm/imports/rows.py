@@ -103,11 +103,14 @@ def _tidy_name(text: str) -> str:
 def _split_names(get) -> tuple[str, str, str]:
     """(first, last, arabic): Arabic-script names go to the Arabic name."""
     first, last = _tidy_name(get("first_name")), _tidy_name(get("last_name"))
-    if not (first or last) and get("full_name"):
-        first, last = (_tidy_name(part) for part in split_full_name(get("full_name")))
+    full = " ".join(get("full_name").split())
+    if not (first or last) and full:
+        first, last = (_tidy_name(part) for part in split_full_name(full))
+        full = ""
     if has_arabic(first + last):
         return "", "", " ".join(p for p in (first, last) if p)
-    return first, last, ""
+    # A full name in Arabic beside Latin first and last names is the Arabic name.
+    return first, last, full if has_arabic(full) else ""
 
 
 def clean_row(line: int, cells: list[str], mapping: dict[str, int], sessions) -> CleanRow:

@@ -124,3 +124,17 @@ def test_columns_without_telling_headers_are_guessed_from_their_values(app):
 ])
 def test_kinds_are_read_however_they_are_written(written, kind):
     assert organization_kind(written) == kind
+
+
+def test_an_arabic_windows_file_with_compound_names_is_read_and_split(client, login_as, db,
+                                                                      forum):  # noqa: F811
+    login_as(Role.OFFICER)
+    job_id = upload_ok(client, forum, (DATA / "arabic_cp1256.csv").read_bytes())
+    page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}/columns"))
+    assert "فاطمة الزهراء التازي" in page and "Prénom" in page
+    assert mapping_form(client, forum, job_id)["full_name"] == "2"
+    confirm(client, forum, job_id)
+    rows = {r.line: r.values for r in db.session.scalars(sa.select(ImportRow))}
+    assert (rows[2]["first_name"], rows[2]["last_name"]) == ("Fatima Zahra", "Tazi")
+    assert (rows[4]["first_name"], rows[4]["last_name"]) == ("Abdel Ilah", "Bennani")
+    assert rows[2]["name_arabic"] == "فاطمة الزهراء التازي"  # kept, not dropped
