@@ -46,7 +46,8 @@ def copy_rows(table, rows: list[dict]) -> None:
     if connection.dialect.name != "postgresql":
         connection.execute(table.insert(), rows)
         return
-    columns = [c for c in table.columns if c.name in rows[0] or _python_default(c)]
+    defaults = {c.name: _python_default(c) for c in table.columns if c.name not in rows[0]}
+    columns = [c for c in table.columns if c.name in rows[0] or defaults.get(c.name)]
     convert = {c.name: c.type._cached_bind_processor(connection.dialect) for c in columns}
     statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor:
@@ -54,7 +55,7 @@ def copy_rows(table, rows: list[dict]) -> None:
             for row in rows:
                 values = []
                 for column in columns:
-                    value = row[column.name] if column.name in row else _python_default(column)()
+                    value = row[column.name] if column.name in row else defaults[column.name]()
                     process = convert[column.name]
                     values.append(process(value) if process is not None else value)
                 copy.write_row(values)

@@ -79,20 +79,26 @@ def preview_lines(job: ImportJob, count: int = 5) -> list[list[str]]:
     return read_table(job.filename, job.content).rows[:count]
 
 
-def guess_confidence(job: ImportJob) -> dict[str, str]:
+SAMPLE_LINES = 50  # the first lines the mapping page reads the columns' values from
+
+
+def guess_confidence(job: ImportJob, sample: list[list[str]]) -> dict[str, str]:
     """field -> how sure the guess of its column is ("sure", "likely", "a guess"), for the
-    fields whose column is still the guessed one (nothing for a remembered mapping)."""
+    fields whose column is still the guessed one (nothing for a remembered mapping);
+    `sample`: the file's first lines (`preview_lines(job, SAMPLE_LINES)`)."""
     if mapping_was_remembered(job):
         return {}
-    guessed, scores = guess_columns(job.headers, preview_lines(job, 50))
+    guessed, scores = guess_columns(job.headers, sample)
     return {field: str(CONFIDENCE_LABELS[scores[field]]) for field, index in guessed.items()
             if job.mapping.get(field) == index}
 
 
-def columns_left_out(job: ImportJob, mapping: dict[str, int]) -> list[tuple[str, str]]:
+def columns_left_out(job: ImportJob, mapping: dict[str, int],
+                     sample: list[list[str]]) -> list[tuple[str, str]]:
     """(column, field) for the columns left out of `mapping` that hold emails, phones or
-    organizations by the look of them: the officer is warned before they are dropped."""
-    return unmapped_identifiers(job.headers, preview_lines(job, 50), mapping)
+    organizations by the look of them (in `sample`, the file's first lines): the officer is
+    warned before they are dropped."""
+    return unmapped_identifiers(job.headers, sample, mapping)
 
 
 def confirm_mapping(actor, job: ImportJob, mapping: dict[str, int]) -> None:

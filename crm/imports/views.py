@@ -96,11 +96,10 @@ def _column_choices(headers: list[str]) -> list[tuple[str, str]]:
         for index, header in enumerate(headers)]
 
 
-def _left_out_accepted(job: ImportJob, mapping: dict[str, int]) -> bool:
+def _left_out_accepted(left_out: list) -> bool:
     """Columns of emails, phones or organizations left out are dropped only once the officer
     has seen the warning and ticked that they may be."""
-    return not services.columns_left_out(job, mapping) or (
-        request.form.get("drop_left_out") == "yes")
+    return not left_out or request.form.get("drop_left_out") == "yes"
 
 
 @bp.route("/<int:job_id>/columns", methods=["GET", "POST"])
@@ -112,28 +111,30 @@ def map_columns(forum_id: int, job_id: int):
         return redirect(_job_url(job))
     form = MappingForm(data={name: str(index) for name, index in job.mapping.items()})
     form.set_columns(_column_choices(job.headers))
+    sample = services.preview_lines(job, services.SAMPLE_LINES)  # the file is read once
+    shown = form.chosen_mapping() if request.method == "POST" else job.mapping
+    left_out = services.columns_left_out(job, shown, sample)
     if form.validate_on_submit():
         try:
-            services.check_mapping(job, form.chosen_mapping())
-            if not _left_out_accepted(job, form.chosen_mapping()):
-                return _render_mapping(forum, job, form)  # the warning first
-            services.confirm_mapping(actor(), job, form.chosen_mapping())
+            services.check_mapping(job, shown)
+            if not _left_out_accepted(left_out):
+                return _render_mapping(forum, job, form, sample, left_out)  # warning first
+            services.confirm_mapping(actor(), job, shown)
         except ServiceError as error:
             report_service_error(form, error)
         else:
             return redirect(_job_url(job))
-    return _render_mapping(forum, job, form)
+    return _render_mapping(forum, job, form, sample, left_out)
 
 
-def _render_mapping(forum: Forum, job: ImportJob, form: MappingForm):
-    shown = form.chosen_mapping() if request.method == "POST" else job.mapping
+def _render_mapping(forum: Forum, job: ImportJob, form: MappingForm, sample: list,
+                    left_out: list):
     return render_template(
         "imports/map_columns.html", forum=forum, job=job, form=form, fields=list(FIELDS),
         remembered=services.mapping_was_remembered(job),
-        confidence=services.guess_confidence(job),
-        left_out=services.columns_left_out(job, shown),
+        confidence=services.guess_confidence(job, sample), left_out=left_out,
         field_labels={name: label for name, (label, _words) in FIELDS.items()},
-        lines=services.preview_lines(job))
+        lines=sample[:5])
 
 
 def _status_filter() -> RowStatus | None:
