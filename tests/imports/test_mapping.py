@@ -16,11 +16,20 @@ from tests.imports.test_views import _text, confirm, forum, mapping_form, upload
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+def _upload_fixture(client, edition, name: str) -> int:
+    return upload_ok(client, edition, (DATA / name).read_bytes(), name)
+
+
+def _analysed_rows(client, edition, db, job_id: int) -> dict[int, dict]:
+    """Line -> cleaned values, once the mapping the page proposes is confirmed."""
+    confirm(client, edition, job_id)
+    return {r.line: r.values for r in db.session.scalars(sa.select(ImportRow))}
+
+
 def test_an_english_export_maps_all_its_columns_without_a_hand_correction(client, login_as,
                                                                            db, forum):  # noqa: F811
     login_as(Role.OFFICER)
-    job_id = upload_ok(client, forum, (DATA / "english_headers.csv").read_bytes(),
-                       "english_headers.csv")
+    job_id = _upload_fixture(client, forum, "english_headers.csv")
     assert mapping_form(client, forum, job_id) == {
         "last_name": "", "first_name": "", "full_name": "0", "email": "1", "phone": "2",
         "organization": "3", "organization_kind": "4", "role": "5", "workshop": "6",
@@ -28,8 +37,7 @@ def test_an_english_export_maps_all_its_columns_without_a_hand_correction(client
     page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}/columns"))
     assert "Guessed: sure" in page and "Guessed: likely" in page  # the workshop's header
     assert 'id="columns-left-out"' not in page
-    confirm(client, forum, job_id)
-    rows = {r.line: r.values for r in db.session.scalars(sa.select(ImportRow))}
+    rows = _analysed_rows(client, forum, db, job_id)
     assert (rows[2]["first_name"], rows[2]["last_name"]) == ("Fatima Zahra", "Tazi")
     assert (rows[3]["first_name"], rows[3]["last_name"]) == ("Abdel Ilah", "Nassiri")
     assert rows[2]["email"] == "fz.tazi@example.ma" and rows[2]["organization"] == "Atlas Weavers"
@@ -41,7 +49,7 @@ def test_an_english_export_maps_all_its_columns_without_a_hand_correction(client
 
 def test_leaving_out_an_email_column_is_warned_before_importing(client, login_as, forum):  # noqa: F811
     login_as(Role.OFFICER)
-    job_id = upload_ok(client, forum, (DATA / "english_headers.csv").read_bytes())
+    job_id = _upload_fixture(client, forum, "english_headers.csv")
     chosen = mapping_form(client, forum, job_id) | {"email": "", "organization": ""}
     response = client.post(f"/forums/{forum.id}/imports/{job_id}/columns", data=chosen)
     page = _text(response)
@@ -61,16 +69,14 @@ def test_leaving_out_an_email_column_is_warned_before_importing(client, login_as
 def test_a_google_forms_export_in_french_maps_all_but_its_timestamp(client, login_as, db,
                                                                     forum):  # noqa: F811
     login_as(Role.OFFICER)
-    job_id = upload_ok(client, forum, (DATA / "google_forms_fr.csv").read_bytes(),
-                       "google_forms_fr.csv")
+    job_id = _upload_fixture(client, forum, "google_forms_fr.csv")
     assert mapping_form(client, forum, job_id) == {
         "last_name": "", "first_name": "", "full_name": "2", "email": "1", "phone": "3",
         "organization": "4", "organization_kind": "5", "city": "6", "workshop": "7",
         "role": "", "attended": ""}
     assert 'id="columns-left-out"' not in _text(
         client.get(f"/forums/{forum.id}/imports/{job_id}/columns"))
-    confirm(client, forum, job_id)
-    rows = {r.line: r.values for r in db.session.scalars(sa.select(ImportRow))}
+    rows = _analysed_rows(client, forum, db, job_id)
     assert [(rows[n]["first_name"], rows[n]["last_name"]) for n in range(2, 10)] == [
         ("Fatima Zahra", "El Idrissi"), ("Karim", "Ben Moussa"), ("Fatima Zahra", "Tazi"),
         ("Mohamed Ali", "Kettani"), ("Abd El Kader", "Saidi"), ("Hamid", "Aït Taleb"),
@@ -129,12 +135,11 @@ def test_kinds_are_read_however_they_are_written(written, kind):
 def test_an_arabic_windows_file_with_compound_names_is_read_and_split(client, login_as, db,
                                                                       forum):  # noqa: F811
     login_as(Role.OFFICER)
-    job_id = upload_ok(client, forum, (DATA / "arabic_cp1256.csv").read_bytes())
+    job_id = _upload_fixture(client, forum, "arabic_cp1256.csv")
     page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}/columns"))
     assert "فاطمة الزهراء التازي" in page and "Prénom" in page
     assert mapping_form(client, forum, job_id)["full_name"] == "2"
-    confirm(client, forum, job_id)
-    rows = {r.line: r.values for r in db.session.scalars(sa.select(ImportRow))}
+    rows = _analysed_rows(client, forum, db, job_id)
     assert (rows[2]["first_name"], rows[2]["last_name"]) == ("Fatima Zahra", "Tazi")
     assert (rows[4]["first_name"], rows[4]["last_name"]) == ("Abdel Ilah", "Bennani")
     assert rows[2]["name_arabic"] == "فاطمة الزهراء التازي"  # kept, not dropped
