@@ -79,14 +79,19 @@ def name_score(a: Identity, b: Identity) -> int:
     return score
 
 
-def why_same(a: Identity, b: Identity) -> list[str]:
-    """The reasons two identities are one person, or [] when they are not."""
+def _shares_identifier(a: Identity, b: Identity) -> bool:
+    return bool((a.email and a.email == b.email) or (a.phone and a.phone == b.phone))
+
+
+def why_same(a: Identity, b: Identity, score: int) -> list[str]:
+    """The reasons two identities are one person, or [] when they are not; `score` is
+    their `name_score`, computed once by the caller that also ranks with it."""
     reasons = []
     if a.email and a.email == b.email:
         reasons.append("same-email")
     if a.phone and a.phone == b.phone:
         reasons.append("same-phone")
-    if not reasons and not contradicts(a, b) and name_score(a, b) >= NAME_THRESHOLD:
+    if not reasons and not contradicts(a, b) and score >= NAME_THRESHOLD:
         reasons.append("similar-name")
     return reasons
 
@@ -96,9 +101,12 @@ def _best(item: Identity, candidates) -> tuple[Identity, list[str]] | None:
     alike name."""
     best, best_rank = None, None
     for other in candidates:
-        reasons = why_same(item, other)
+        if contradicts(item, other) and not _shares_identifier(item, other):
+            continue  # another person's email or phone: no name to compare
+        score = name_score(item, other)
+        reasons = why_same(item, other, score)
         if reasons:
-            rank = (len(reasons), name_score(item, other))
+            rank = (len(reasons), score)
             if best_rank is None or rank > best_rank:
                 best, best_rank = (other, reasons), rank
     return best
