@@ -5,7 +5,10 @@
 Times the whole path an officer triggers: reading the file, analysing every line (validation,
 duplicates within the file, matches against the database) and importing (people,
 organizations, memberships, participations, search keys, audit), on a file-based SQLite
-database by default, with the background steps run inline to time them alone.
+database by default, with the background steps run inline to time them alone. The file's
+names come from short lists, as first names and surnames repeat in a real file; with a
+different surname on every line (the least favourable case for the name caches) PostgreSQL
+measured 2,987 rows/s against 3,276 with these lists (2026-12-05, two CPUs).
 """
 
 import argparse
@@ -89,7 +92,8 @@ def main() -> None:
             print(f"{'read + analyse':<24}{analysed - started:>10.2f}"
                   f"{args.rows / (analysed - started):>10,.0f}")
             print(f"{'import':<24}{done - analysed:>10.2f}{args.rows / (done - analysed):>10,.0f}")
-            print(f"{'whole import':<24}{total:>10.2f}{args.rows / total:>10,.0f}")
+            print(f"{'whole import':<24}{total:>10.2f}{args.rows / total:>10,.0f}"
+                  "   target >= 3,000 rows/s on PostgreSQL")
             print(f"people created: {job.created_count:,}, participations: "
                   f"{job.participation_count:,}, rejected: {job.rejected_count:,}")
             # End the session's transaction first: on PostgreSQL its locks would hold DROP.

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from crm.auth.models import Role
-from crm.extensions import db
 from crm.tags.models import Tag
 from tests.factories import make_organization, make_person, make_project
 
@@ -67,7 +66,8 @@ def test_an_innovator_is_greeted_by_the_name_in_the_readers_script(client, db, l
     assert people  # the person service is what the portal reads through
 
 
-@pytest.mark.parametrize("query, first", [("نادية", "نادية العمراني"), ("Nadia", "Nadia El Amrani")])
+@pytest.mark.parametrize("query, first", [("نادية", "نادية العمراني"),
+                                          ("Nadia", "Nadia El Amrani")])
 def test_search_results_show_the_name_in_the_script_that_matched(client, login_as, query,
                                                                  first):
     login_as(Role.OFFICER, language="ar")

@@ -35,9 +35,10 @@ def fold(text: str | None) -> str:
     return unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLD).casefold()
 
 
-def words(text: str | None) -> list[str]:
-    """The folded words of a text, punctuation removed."""
-    return [w for w in _NOT_WORD.sub(" ", fold(text)).replace("_", " ").split() if w]
+@lru_cache(maxsize=100_000)
+def words(text: str | None) -> tuple[str, ...]:
+    """The folded words of a text, punctuation removed (cached: names repeat)."""
+    return tuple(w for w in _NOT_WORD.sub(" ", fold(text)).replace("_", " ").split() if w)
 
 
 def to_latin(text: str) -> str:

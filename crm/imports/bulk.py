@@ -46,19 +46,18 @@ def copy_rows(table, rows: list[dict]) -> None:
     if connection.dialect.name != "postgresql":
         connection.execute(table.insert(), rows)
         return
-    defaults = {c.name: _python_default(c) for c in table.columns if c.name not in rows[0]}
-    columns = [c for c in table.columns if c.name in rows[0] or defaults.get(c.name)]
-    convert = {c.name: c.type._cached_bind_processor(connection.dialect) for c in columns}
+    given = [c for c in table.columns if c.name in rows[0]]
+    defaults = [(c, _python_default(c)) for c in table.columns if c.name not in rows[0]]
+    defaults = [(c, default) for c, default in defaults if default is not None]
+    columns = given + [c for c, _default in defaults]
+    processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
     statement = f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(statement) as copy:
             for row in rows:
-                values = []
-                for column in columns:
-                    value = row[column.name] if column.name in row else defaults[column.name]()
-                    process = convert[column.name]
-                    values.append(process(value) if process is not None else value)
-                copy.write_row(values)
+                values = [row[c.name] for c in given] + [default() for _c, default in defaults]
+                copy.write_row([value if process is None else process(value)
+                                for process, value in zip(processors, values, strict=True)])
 
 
 def _python_default(column):
@@ -104,6 +103,8 @@ class Importer:
         # known person met on several lines or chunks counts once.
         self.created_ids: set[int] = set()
         self.updated_ids: set[int] = set()
+        self.members: set[tuple[int, int]] = set()  # (person, organization) pairs that exist
+        self.taking_part: set[tuple[int, int]] = set()  # (person, session) pairs that exist
         query = select(Organization.id, Organization.name, Organization.name_arabic).where(
             Organization.archived_at.is_(None))
         self.organizations = {}
@@ -194,12 +195,7 @@ class Importer:
     def _link(self, rows: list) -> None:
         """Memberships and participations that do not exist yet."""
         organizations = self._organization_ids(rows)
-        person_ids = {row.person_id for row in rows}
-        members = set(db.session.execute(select(Membership.person_id, Membership.organization_id)
-                                         .where(Membership.person_id.in_(person_ids))).all())
-        taking_part = set(db.session.execute(
-            select(Participation.person_id, Participation.session_id)
-            .where(Participation.person_id.in_(person_ids))).all())
+        members, taking_part = self._existing_links({row.person_id for row in rows})
         new_members, new_participations = [], []
         for row in rows:
             org_id = organizations.get(fold(row.values.get("organization") or ""))
@@ -216,6 +212,19 @@ class Importer:
         copy_rows(Membership.__table__, new_members)
         copy_rows(Participation.__table__, new_participations)
         self.job.participation_count += len(new_participations)
+
+    def _existing_links(self, person_ids: set[int]) -> tuple[set, set]:
+        """The (person, organization) and (person, session) pairs that exist: those this job
+        made, remembered, and those of the people it did not create, asked for."""
+        known = person_ids - self.created_ids
+        if known:
+            self.members.update(db.session.execute(
+                select(Membership.person_id, Membership.organization_id)
+                .where(Membership.person_id.in_(known))).all())
+            self.taking_part.update(db.session.execute(
+                select(Participation.person_id, Participation.session_id)
+                .where(Participation.person_id.in_(known))).all())
+        return self.members, self.taking_part
 
     def import_chunk(self, rows: list) -> None:
         creating, known, repeats = [], [], []

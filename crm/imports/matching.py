@@ -14,7 +14,6 @@ from crm.search.keys import (
     ARTICLES,
     FULL_NAME,
     full_name_keys,
-    person_name_tokens,
     skeleton_tokens,
 )
 from crm.search.models import SearchToken
@@ -45,8 +44,9 @@ def _first_name_key(first: str) -> str:
 
 def identity(key: int, first: str, last: str, arabic: str, email, phone) -> Identity:
     # Only whole-name keys block: a common surname alone would pair thousands of lines.
-    tokens = {t for t in person_name_tokens(first, last, arabic) if t.startswith(FULL_NAME)}
-    return Identity(key, email, phone, full_name_keys(first, last, arabic), tokens,
+    names = full_name_keys(first, last, arabic)
+    tokens = {FULL_NAME + name for name in names}
+    return Identity(key, email, phone, names, tokens,
                     _first_name_key(first or ""), first or "", last or "",
                     latin_names.block_keys(first or "", last or ""),
                     _surname_tokens(last or ""))

@@ -32,7 +32,7 @@ from crm.jobs.runner import enqueue
 log = logging.getLogger(__name__)
 ENTITY = "import"
 NAME_FIELDS = ("last_name", "first_name", "full_name")
-CHUNK = 500
+CHUNK = 2000
 
 
 def get_job(job_id: int) -> ImportJob | None:

@@ -51,8 +51,11 @@ def word_skeleton(word: str) -> str:
     return collapsed[:-1] if len(collapsed) > 2 and collapsed.endswith("h") else collapsed
 
 
+@lru_cache(maxsize=100_000)
 def skeleton(text: str | None, strip_articles: bool = False) -> str:
-    """Consonants of a name: "Mohamed El Amrani" and "محمد العمراني" meet."""
+    """Consonants of a name: "Mohamed El Amrani" and "محمد العمراني" meet. A name's skeleton
+    is its words' skeletons put together, so a full name's is its parts' (which repeat from
+    one person to the next, and are cached)."""
     parts = [w for w in words(text) if w not in ARTICLES]
     if strip_articles:
         parts = [_word_variants(w)[-1] for w in parts]
@@ -88,8 +91,8 @@ def skeleton_tokens(*names: str | None) -> set[str]:
 
 def full_name_keys(first: str | None, last: str | None, arabic: str | None) -> list[str]:
     """Skeletons of the whole name, with and without articles, in both scripts."""
-    full = f"{first or ''} {last or ''}"
-    keys = {skeleton(name, strip) for name in (full, arabic) for strip in (False, True)}
+    keys = {skeleton(first, strip) + skeleton(last, strip) for strip in (False, True)}
+    keys |= {skeleton(arabic, strip) for strip in (False, True)}
     return sorted(k for k in keys if len(k) >= 3)
 
 

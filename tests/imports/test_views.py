@@ -598,3 +598,19 @@ def test_the_preview_page_issues_a_fixed_number_of_queries(client, login_as, db,
         page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}?status=match"))
     assert page.count('name="same"') == 50
     assert len(statements) < 15, statements
+
+
+def test_lines_of_one_person_in_different_chunks_link_them_once(client, login_as, db, forum,
+                                                               shared_bytes, monkeypatch):
+    """The importer remembers the links it made: a line repeating a person created in an
+    earlier chunk adds no membership or participation, and a second import adds nothing."""
+    monkeypatch.setattr("crm.imports.services.CHUNK", 7)
+    login_as(Role.OFFICER)
+    job_id = import_file(client, forum, shared_bytes)
+    assert _job(db, job_id).status == ImportStatus.DONE
+    expected = {"Person": 260, "Organization": 15, "Membership": 260, "Participation": 315}
+    assert _counts(db) == expected
+
+    job_id = import_file(client, forum, shared_bytes)
+    assert _job(db, job_id).status == ImportStatus.DONE
+    assert _counts(db) == expected
