@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from config import TestingConfig
 from crm import create_app
@@ -26,7 +26,8 @@ _pg_schema_ready = False
 
 
 def _prepare_schema() -> None:
-    """SQLite in memory: a new schema per app. PostgreSQL: built once, emptied after each test."""
+    """For the tests that build their own app. SQLite in memory: a new schema per app.
+    PostgreSQL: built once, emptied after each of those tests."""
     global _pg_schema_ready
     if _db.engine.dialect.name != "postgresql":
         _db.create_all()
@@ -36,11 +37,32 @@ def _prepare_schema() -> None:
         _pg_schema_ready = True
 
 
+def _seed_defaults() -> None:
+    pipeline_services.ensure_default_stages()  # as migration 0002 does
+    impact_services.ensure_default_indicators()  # as migration 0004 does
+    _db.session.commit()
+
+
 def _empty_tables() -> None:
+    """After a test that committed on PostgreSQL through its own app: empty every table and
+    put back the defaults that the shared app's tests expect."""
     if _db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
         _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         _db.session.commit()
+        _seed_defaults()
+
+
+def _sqlite_savepoints(engine) -> None:
+    """pysqlite opens its transactions itself, too late for SAVEPOINT: let SQLAlchemy emit
+    BEGIN (SQLAlchemy's recipe for savepoints with pysqlite)."""
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 class IsolatedClient(FlaskClient):
@@ -61,19 +83,68 @@ def build_app(**overrides):
     return app
 
 
-@pytest.fixture
-def app():
+@pytest.fixture(scope="session")
+def suite_app():
+    """One app and one schema for the whole run; each test works inside a transaction that
+    is rolled back (the `app` fixture)."""
+    global _pg_schema_ready
     app = build_app()
     with app.app_context():
-        _prepare_schema()
-        pipeline_services.ensure_default_stages()  # as migration 0002 does
-        impact_services.ensure_default_indicators()  # as migration 0004 does
+        if _db.engine.dialect.name == "sqlite":
+            _sqlite_savepoints(_db.engine)
+        else:
+            _db.drop_all()
+        _db.create_all()
+        _pg_schema_ready = True
+        _seed_defaults()
+        _db.session.remove()
+        # Sessions bound to the test's connection commit and roll back savepoints only.
+        _db.session.configure(join_transaction_mode="create_savepoint")
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(suite_app):
+    """The shared app, its database seen through one connection in a transaction that is
+    rolled back after the test (SQLAlchemy's "joining a session into an external
+    transaction" recipe); its settings as they were before the test."""
+    app, config = suite_app, dict(suite_app.config)
+    with app.app_context():
+        engines = _db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection  # every session of this app, requests' included
         limiter.reset()
+        try:
+            yield app
+        finally:
+            _db.session.remove()
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+            app.config.clear()
+            app.config.update(config)
+
+
+@pytest.fixture
+def committing_app(suite_app, tmp_path):
+    """An app whose commits are real and reach every connection, for the tests of sessions
+    or threads racing each other: a file on SQLite, the test database on PostgreSQL (emptied
+    after the test)."""
+    url = os.environ.get("CRM_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+    app = build_app(SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        _prepare_schema()
+        if ENGINE == "sqlite":
+            _seed_defaults()
         yield app
         _db.session.rollback()
         _empty_tables()
         _db.session.remove()
-        _db.engine.dispose()  # each test's app has its own pool: close it, not at GC time
+        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_an_edit_based_on_an_old_version_is_refused(app):
     assert db.session.get(Organization, org.id).name == "First save"
 
 
-def test_two_sessions_saving_at_once_cannot_both_win(app):
+def test_two_sessions_saving_at_once_cannot_both_win(committing_app):
     """The version column guards the commit itself, not only the form's hidden version."""
     from sqlalchemy.orm import Session
 

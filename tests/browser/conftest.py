@@ -1,6 +1,7 @@
 """A live server on its own database, and Debian's Chromium driven by Playwright."""
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -47,21 +48,33 @@ def live_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def live_app(tmp_path, live_config):
-    """The real application with CSRF on and the demo data, on its own database file."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """A database file holding the demo data, seeded once for the run."""
     from crm.demo import seed_demo
 
-    app = build_app(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.sqlite3'}",
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    app = build_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.remove()
+        db.engine.dispose()  # the last connection closed: the WAL is folded into the file
+    return path
+
+
+@pytest.fixture
+def live_app(tmp_path, live_config, demo_database):
+    """The real application with CSRF on and the demo data, on its own copy of the demo
+    database."""
+    path = tmp_path / "live.sqlite3"
+    shutil.copyfile(demo_database, path)
+    return build_app(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
         WTF_CSRF_ENABLED=True,
         BABEL_DEFAULT_LOCALE="fr",
         **live_config,
     )
-    with app.app_context():
-        db.create_all()
-        seed_demo()
-    return app
 
 
 @pytest.fixture

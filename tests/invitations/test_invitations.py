@@ -1,7 +1,6 @@
 """Portal invitations, sent to a real SMTP server on 127.0.0.1: the email, the link, the
 account it opens, resending, withdrawing, and who may do what."""
 
-import os
 import re
 import threading
 import time
@@ -19,7 +18,6 @@ from crm.errors import ServiceError
 from crm.extensions import db as _db
 from crm.invitations import services
 from crm.invitations.models import Invitation, InvitationStatus
-from tests.conftest import _empty_tables, _prepare_schema, build_app
 from tests.factories import (
     make_membership,
     make_organization,
@@ -410,20 +408,7 @@ def test_the_invitation_forms_need_their_csrf_token(app, client, login_as, mail,
     assert response.status_code == 302 and len(_users_of(nadia)) == 1
 
 
-@pytest.fixture
-def shared_app(tmp_path):
-    """An app whose database every thread reaches: a file, or the PostgreSQL test database."""
-    url = os.environ.get("CRM_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'crm.sqlite3'}"
-    app = build_app(SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        _prepare_schema()
-        yield app
-        _db.session.rollback()
-        _empty_tables()
-        _db.session.remove()
-
-
-def test_two_requests_racing_with_the_same_link_open_one_account(shared_app, monkeypatch):
+def test_two_requests_racing_with_the_same_link_open_one_account(committing_app, monkeypatch):
     from crm.auth import services as auth_services
 
     slow_hash = auth_services.hash_password
@@ -442,7 +427,7 @@ def test_two_requests_racing_with_the_same_link_open_one_account(shared_app, mon
     start, outcomes = threading.Barrier(4), []
 
     def accept(password):
-        with shared_app.app_context():
+        with committing_app.app_context():
             start.wait()
             try:
                 services.accept(token, password, "fr")

@@ -130,10 +130,9 @@ class BulkWriter:
     def analyze(self) -> None:
         """Fresh statistics for PostgreSQL's planner: after a bulk load it would otherwise plan
         with empty tables in mind (a report then takes minutes instead of milliseconds)."""
-        db.session.commit()
         if self.dialect.name == "postgresql":  # SQLite plans these queries well without
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("ANALYZE"))
+            db.session.execute(sa.text("ANALYZE"))  # allowed in a transaction, unlike VACUUM
+        db.session.commit()
 
 
 def batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
