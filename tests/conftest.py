@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from config import TestingConfig
 from crm import create_app
@@ -22,6 +22,37 @@ from crm.pipeline import services as pipeline_services
 from tests.factories import PASSWORD, make_user
 
 ENGINE = "postgresql" if os.environ.get("CRM_TEST_DATABASE_URL") else "sqlite"
+
+
+def _server(url: str):
+    """An engine on the PostgreSQL server's maintenance database, for CREATE/DROP DATABASE."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker gets its own PostgreSQL database for the run, named
+    after the one given (which stays the master's)."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("CRM_TEST_DATABASE_URL")
+    if not (worker and url):
+        return
+    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+    server = _server(url)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    os.environ["CRM_TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+    TestingConfig.SQLALCHEMY_DATABASE_URI = os.environ["CRM_TEST_DATABASE_URL"]
+    config.crm_worker_database = own
+
+
+def pytest_unconfigure(config):
+    own = getattr(config, "crm_worker_database", None)
+    if own is not None:
+        server = _server(own.render_as_string(hide_password=False))
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        server.dispose()
 _pg_schema_ready = False
 
 
