@@ -29,17 +29,16 @@ run: compile-translations demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite (browser included), then again on PostgreSQL when
-# CRM_TEST_DATABASE_URL names a database (as .ci/run does). One pytest-xdist worker per CPU
-# (TEST_WORKERS=0 for one process), a file's tests on one worker (the Redis queue tests share
-# a queue); on PostgreSQL each worker makes its own database beside
-# the one named, and drops it at the end.
+# CRM_TEST_DATABASE_URL names a database (as .ci/run does), with pytest-xdist workers
+# (TEST_WORKERS=0 for one process; tests marked with one xdist_group run on one worker); on
+# PostgreSQL each worker makes its own database beside the one named, and drops it at the end.
 TEST_WORKERS ?= auto
 test: compile-translations
 	@echo "== test suite on SQLite, with the browser tests =="
-	CRM_TEST_DATABASE_URL= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	CRM_TEST_DATABASE_URL= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	@if [ -n "$$CRM_TEST_DATABASE_URL" ]; then \
 		echo "== test suite on PostgreSQL ($$CRM_TEST_DATABASE_URL) =="; \
-		$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser" $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
 	fi
 
 translations: install

@@ -2,6 +2,7 @@
 the background thread runner and the htmx progress bar, then imports it again."""
 
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -23,20 +24,18 @@ WAIT_MS = 60_000
 
 
 @pytest.fixture
-def threaded_server(tmp_path):
+def threaded_server(tmp_path, demo_database):
     """The live server of conftest.py, but its jobs run in a background thread, as in the
     embedded default: the pages must follow them with the progress bar."""
-    from crm.demo import seed_demo
-
+    path = tmp_path / "live.sqlite3"
+    shutil.copyfile(demo_database, path)
     app = build_app(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
         WTF_CSRF_ENABLED=True,
         BABEL_DEFAULT_LOCALE="fr",
         JOB_RUNNER="thread",
     )
     with app.app_context():
-        db.create_all()
-        seed_demo()
         forum_id = db.session.scalar(db.select(Forum.id).where(Forum.name == "WeXchange 2024"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -22,6 +22,8 @@ SHARED_FILE = (Path(__file__).resolve().parents[3] / "shared" / "data"
                / "wexchange2024_attendees.csv")
 REDIS_URL = os.environ.get("CRM_TEST_REDIS_URL", "")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="CRM_TEST_REDIS_URL is not set")
+# The tests that empty the queue run one after the other, on one pytest-xdist worker.
+one_queue = pytest.mark.xdist_group("rq-queue")
 
 
 def wait_for(job_id: int, status: ImportStatus, seconds: float = 30) -> ImportJob:
@@ -92,10 +94,21 @@ def redis_app():
 def _work(queue) -> None:
     from rq import SimpleWorker
 
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    class BurstWorker(SimpleWorker):
+        """Without the channel of remote commands (stop, kill), which a burst run in a test
+        never gets: closing it sometimes waits a minute (rq issue #1613)."""
+
+        def subscribe(self) -> None:
+            pass
+
+        def unsubscribe(self) -> None:
+            pass
+
+    BurstWorker([queue], connection=queue.connection).work(burst=True)
 
 
 @needs_redis
+@one_queue
 def test_the_rq_runner_queues_the_jobs_for_a_worker(redis_app):
     _app, queue = redis_app
     forum = seed_forum()
@@ -127,6 +140,7 @@ def test_the_worker_command_refuses_to_start_without_redis(runner):
 
 
 @needs_redis
+@one_queue
 def test_the_worker_command_works_the_queue(tmp_path):
     """`flask crm worker --burst`: a real (forking) RQ worker runs the queued analysis."""
     from rq import Queue
