@@ -3,6 +3,10 @@
 import enum
 
 import sqlalchemy as sa
+from flask_babel import get_locale
+
+# (enum class, language) -> {member: label}: catalogs do not change while the app runs.
+_TRANSLATED: dict[tuple[type, str], dict] = {}
 
 
 class LabelledEnum(enum.StrEnum):
@@ -14,7 +18,16 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self._labels().get(self, self.value))
+        return self._translated().get(self, self.value)
+
+    @classmethod
+    def _translated(cls) -> dict:
+        """The labels in the current language, translated once per language."""
+        key = (cls, str(get_locale()))
+        labels = _TRANSLATED.get(key)
+        if labels is None:
+            labels = _TRANSLATED[key] = {m: str(text) for m, text in cls._labels().items()}
+        return labels
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

@@ -2,10 +2,15 @@
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask import current_app
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select
+from sqlalchemy.orm import lazyload
 
 from crm.extensions import db
+
+COUNT_CAP = 1_000  # matches a list counts before it says "more than"
 
 
 @dataclass
@@ -48,7 +53,26 @@ def order_by(query: Select, params: ListParams, columns: dict, default: str, tie
     return query.order_by(primary, tiebreak)
 
 
-def paginate(query: Select, page: int):
-    return db.paginate(
-        query, page=page, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
-    )
+class CappedPagination(SelectPagination):
+    """A page of a list that counts its matches up to COUNT_CAP, then says "more than":
+    counting the 10,000 people a common prefix matches cost more than showing 25 of them."""
+
+    more = False  # more matches than COUNT_CAP
+
+    def _query_count(self) -> int:
+        select = self._query_args["select"]
+        counted = select.options(lazyload("*")).order_by(None).limit(COUNT_CAP + 1).subquery()
+        total = self._query_args["session"].scalar(
+            sa.select(sa.func.count()).select_from(counted))
+        self.more = total > COUNT_CAP
+        return min(total, COUNT_CAP)
+
+    @property
+    def has_next(self) -> bool:
+        full = len(self.items) == self.per_page
+        return self.page < self.pages or (self.more and full)
+
+
+def paginate(query: Select, page: int) -> CappedPagination:
+    return CappedPagination(select=query, session=db.session(), page=page,
+                            per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
