@@ -163,19 +163,21 @@ def _ms(sorted_times: list[float], p: float) -> float:
     return statistics.quantiles(sorted_times, n=100, method="inclusive")[round(p * 100) - 1] * 1000
 
 
-def compare_pages(database_url: str, email: str, password: str, list_path: str,
-                  clients: int, seconds: float) -> tuple[Throughput, Throughput]:
-    """(list page, /healthz) throughput from one gunicorn, stopped whatever happens."""
+def compare_pages(database_url: str, email: str, password: str, list_paths: list[str],
+                  clients: int, seconds: float) -> tuple[dict[str, Throughput], Throughput]:
+    """({list page: throughput}, /healthz throughput) from one gunicorn, stopped whatever
+    happens."""
     port = free_port()
     server = start_gunicorn(database_url, port)
     try:
         wait_until_up(port, server)
         cookie = login(port, email, password)
         # a short warm-up: every worker imports its templates and opens its connections
-        drive(port, list_path, cookie, clients, 1.0)
+        for path in list_paths:
+            drive(port, path, cookie, clients, 1.0)
         drive(port, "/healthz", None, clients, 0.5)
-        listing = drive(port, list_path, cookie, clients, seconds)
+        listings = {path: drive(port, path, cookie, clients, seconds) for path in list_paths}
         hello = drive(port, "/healthz", None, clients, seconds)
-        return listing, hello
+        return listings, hello
     finally:
         stop_gunicorn(server)

@@ -59,10 +59,9 @@ def _officer_choices(officers) -> list[tuple[str, str]]:
 
 def _filters() -> dict:
     """The choices of the list's filters."""
-    officers = services.list_officers()
     return {
         "stages": [(s.code, s.name) for s in pipeline.list_stages()],
-        "officers": [("none", _("Unassigned"))] + [(o.id, o.display_name) for o in officers],
+        "officers": [("none", _("Unassigned"))] + services.officer_choices(),
         "cohorts": [(c, c) for c in services.list_cohorts()],
         "themes": Theme.choices(),
         "tags": [(t.id, t.label) for t in tag_services.list_tags()],
