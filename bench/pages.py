@@ -54,7 +54,7 @@ LIST_TARGET = 0.30
 
 @dataclass
 class Page:
-    kind: str  # list, search, detail, board, home, report
+    kind: str  # list, search, detail, board, home, report, export
     label: str
     path: str
     role: str = "manager"  # or "officer"
@@ -234,6 +234,8 @@ def choose_pages(per_page: int) -> list[Page]:
     pages.append(Page("report", "stage-to-stage 2024 souss-massa",
                       "/reports/stage-to-stage?cohort=2024&region=souss-massa",
                       slug="stage-to-stage"))
+    # every person (100,000 at scale 1) in one Excel file, written row by row
+    pages.append(Page("export", "people export (Excel)", "/people/export?format=xlsx"))
     return pages
 
 
