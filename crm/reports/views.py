@@ -3,14 +3,14 @@
 from datetime import date, datetime
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_percent, get_locale
 from flask_login import current_user
 
 from crm.auth.permissions import require
 from crm.common.csv_export import csv_response
 from crm.common.spreadsheet import xlsx_response
 from crm.common.web import found_or_404
-from crm.i18n import format_mad
+from crm.i18n import format_mad, format_number
 from crm.reports.filters import ReportFilterForm, filters_from
 from crm.reports.pipeline import main_path
 from crm.reports.registry import BY_SLUG, REPORTS
@@ -24,11 +24,11 @@ def report_cell(value, kind: str) -> str:
     if value is None or value == "":
         return "—"
     if kind == "int":
-        return format_decimal(value)
+        return format_number(value)
     if kind == "percent":
         return format_percent(value / 100, "#,##0.#%")
     if kind in ("number", "days"):
-        return format_decimal(value, "#,##0.#")
+        return format_number(value, "#,##0.#")
     if kind == "money":
         return format_mad(value)
     if isinstance(value, date | datetime):
