@@ -8,6 +8,7 @@ from crm.auth.services import normalize_email
 from crm.common import phones
 from crm.common.listing import ListParams, order_by
 from crm.common.merge import Match, repoint_references
+from crm.common.names import in_reader_order
 from crm.common.records import (
     archive_record,
     commit_or_conflict,
@@ -96,7 +97,9 @@ def get_person(person_id: int) -> Person | None:
     ])
 
 
-def list_people(params: ListParams):
+def list_people(params: ListParams, with_organizations: bool = True):
+    """The select statement behind the list page (its people's organizations loaded with
+    them) and the exports (`with_organizations=False`: `person_rows` reads them itself)."""
     query = db.select(Person)
     f = params.filters
     query = query.where(Person.archived_at.is_not(None) if f.get("archived") == "1"
@@ -114,7 +117,9 @@ def list_people(params: ListParams):
         ids = search.matching_ids(ENTITY, params.q)
         if ids is not None:
             query = query.where(Person.id.in_(ids))
-    query = query.options(db.selectinload(Person.memberships).joinedload(Membership.organization))
+    if with_organizations:
+        query = query.options(
+            db.selectinload(Person.memberships).joinedload(Membership.organization))
     return order_by(query, params, SORTS, "name", Person.id)
 
 
@@ -221,12 +226,32 @@ def restore_person(actor, person: Person) -> None:
     restore_record(actor, person, ENTITY)
 
 
+EXPORT_COLUMNS = (Person.id, Person.first_name, Person.last_name, Person.name_arabic,
+                  Person.email, Person.phone, Person.gender, Person.city, Person.region)
+
+
 def person_rows(query):
-    for p in db.session.scalars(query):
-        organizations = "; ".join(m.organization.display_name for m in p.memberships)
-        yield [p.id, p.first_name, p.last_name, p.name_arabic, p.email or "", p.phone or "",
-               p.gender.label if p.gender else "", p.city, p.region.label if p.region else "",
-               organizations]
+    """Rows of the CSV and Excel exports, in the order of the list, read as columns: building
+    100,000 people and their memberships as objects took half of an export's time."""
+    organizations = _organization_names(query)
+    for pid, first, last, arabic, email, phone, gender, city, region in db.session.execute(
+            query.with_only_columns(*EXPORT_COLUMNS)):
+        yield [pid, first, last, arabic, email or "", phone or "",
+               gender.label if gender else "", city, region.label if region else "",
+               "; ".join(organizations.get(pid, []))]
+
+
+def _organization_names(query) -> dict[int, list[str]]:
+    """Person id -> the names of their organizations, in the reader's script."""
+    people = query.with_only_columns(Person.id).order_by(None).subquery()
+    rows = db.session.execute(
+        db.select(Membership.person_id, Organization.name, Organization.name_arabic)
+        .join(Membership.organization).where(Membership.person_id.in_(db.select(people.c.id)))
+        .order_by(Membership.id))
+    names: dict[int, list[str]] = {}
+    for pid, name, arabic in rows:
+        names.setdefault(pid, []).append(in_reader_order(name, arabic)[0])
+    return names
 
 
 def search_people(q: str, limit: int = 10) -> list[Person]:

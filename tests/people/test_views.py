@@ -142,6 +142,7 @@ def test_the_excel_export_is_the_filtered_list_in_the_users_direction(client, lo
                          name_arabic="سلمى الإدريسي", phone="0661234567",
                          region=Region.SOUSS_MASSA)
     make_membership(make_organization(name="Association Nour"), person)
+    make_membership(make_organization(name="Amal", name_arabic="جمعية الأمل"), person)
     make_person(first_name="Karim", last_name="Tazi", region=Region.ORIENTAL)
     page = client.get("/people?region=souss-massa").get_data(as_text=True)
     assert "/people/export?region=souss-massa&amp;format=xlsx" in page
@@ -152,6 +153,7 @@ def test_the_excel_export_is_the_filtered_list_in_the_users_direction(client, lo
     assert (sheet["B2"].data_type, sheet["B2"].value) == ("s", "=cmd|' /C calc'!A0")
     assert sheet["D2"].value == "سلمى الإدريسي"
     assert (sheet["F2"].data_type, sheet["F2"].value) == ("s", "+212661234567")
+    assert sheet["J2"].value == "Association Nour; جمعية الأمل"  # in the reader's script
 
 
 @pytest.mark.parametrize("path", ["/people", "/people/export", "/people/export?format=xlsx",
