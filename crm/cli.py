@@ -150,13 +150,15 @@ def worker(burst: bool) -> None:
     from rq import Queue, Worker
 
     from crm.extensions import db
-    from crm.jobs.runner import QUEUE_NAME, redis_connection
+    from crm.jobs.runner import QUEUE_NAME, WithoutCommandChannel, redis_connection
 
     # Each job runs in a forked child: it must not inherit the parent's database connections.
     db.engine.dispose()
     connection = redis_connection()
     click.echo(f"Working on the queue {QUEUE_NAME!r} (Ctrl+C to stop)")
-    Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst)
+    worker_class = type("BurstWorker", (WithoutCommandChannel, Worker), {}) if burst else Worker
+    worker_class([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(
+        burst=burst)
 
 
 @crm_cli.command("send-reminders")

@@ -29,6 +29,18 @@ def run_task(name: str, job_id: int) -> None:
         _task(name)(job_id)
 
 
+class WithoutCommandChannel:
+    """For an RQ worker run in burst mode (it empties the queue and exits): no channel for
+    remote commands (stop, kill), which such a run never gets, and whose closing sometimes
+    held the exit for a minute (rq issue #1613). Put it before the worker class."""
+
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
+
 def _run_in_thread(app: Flask, name: str, job_id: int) -> None:
     with app.app_context():
         try:

@@ -94,15 +94,10 @@ def redis_app():
 def _work(queue) -> None:
     from rq import SimpleWorker
 
-    class BurstWorker(SimpleWorker):
-        """Without the channel of remote commands (stop, kill), which a burst run in a test
-        never gets: closing it sometimes waits a minute (rq issue #1613)."""
+    from crm.jobs.runner import WithoutCommandChannel
 
-        def subscribe(self) -> None:
-            pass
-
-        def unsubscribe(self) -> None:
-            pass
+    class BurstWorker(WithoutCommandChannel, SimpleWorker):
+        pass
 
     BurstWorker([queue], connection=queue.connection).work(burst=True)
 
