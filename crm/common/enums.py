@@ -31,7 +31,8 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+        labels = cls._translated()
+        return [(member.value, labels.get(member, member.value)) for member in cls]
 
 
 def enum_type(enum_cls: type[enum.Enum], length: int = 30) -> sa.Enum:
