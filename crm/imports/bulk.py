@@ -195,7 +195,8 @@ class Importer:
     def _link(self, rows: list) -> None:
         """Memberships and participations that do not exist yet."""
         organizations = self._organization_ids(rows)
-        members, taking_part = self._existing_links({row.person_id for row in rows})
+        self._remember_links_of({row.person_id for row in rows})
+        members, taking_part = self.members, self.taking_part
         new_members, new_participations = [], []
         for row in rows:
             org_id = organizations.get(fold(row.values.get("organization") or ""))
@@ -213,9 +214,9 @@ class Importer:
         copy_rows(Participation.__table__, new_participations)
         self.job.participation_count += len(new_participations)
 
-    def _existing_links(self, person_ids: set[int]) -> tuple[set, set]:
-        """The (person, organization) and (person, session) pairs that exist: those this job
-        made, remembered, and those of the people it did not create, asked for."""
+    def _remember_links_of(self, person_ids: set[int]) -> None:
+        """Add to the pairs this job made the memberships and participations of the people
+        it did not create (those it created have only the ones it made)."""
         known = person_ids - self.created_ids
         if known:
             self.members.update(db.session.execute(
@@ -224,7 +225,6 @@ class Importer:
             self.taking_part.update(db.session.execute(
                 select(Participation.person_id, Participation.session_id)
                 .where(Participation.person_id.in_(known))).all())
-        return self.members, self.taking_part
 
     def import_chunk(self, rows: list) -> None:
         creating, known, repeats = [], [], []
