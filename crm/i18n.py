@@ -1,11 +1,12 @@
 """Languages: choosing the locale, its text direction, and Babel formatters for templates."""
 
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import Locale, numbers
+from babel import Locale, dates, numbers
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_currency, get_locale
+from flask_babel import format_currency, format_date, get_locale, to_user_timezone
 from flask_login import current_user
 
 from crm.common.places import city_label
@@ -61,6 +62,21 @@ def _formatted(_type: type, number, format: str | None, locale: str) -> str:
     return numbers.format_decimal(number, format=format, locale=locale)
 
 
+def format_day(value: date | datetime | None, format: str | None = None) -> str:
+    """`flask_babel.format_date` (the `dateformat` filter), remembered per day: a list shows
+    the same days on many rows, and Babel applies its pattern anew each time."""
+    if value is None:
+        return format_date(value, format)  # today, as Flask-Babel does
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return _formatted_day(value, format or "medium", str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _formatted_day(day: date, format: str, locale: str) -> str:
+    return dates.format_date(day, format=format, locale=locale)
+
+
 def format_mad(amount: Decimal | int | None) -> str:
     """A Moroccan dirham amount, formatted for the current locale."""
     if amount is None:
@@ -75,6 +91,7 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["mad"] = format_mad
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["dateformat"] = format_day
     app.jinja_env.filters["city"] = city_label
     app.jinja_env.filters["commas"] = join_list
     app.jinja_env.globals["list_separator"] = list_separator

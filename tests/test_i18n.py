@@ -145,3 +145,24 @@ def test_mad_amounts_in_arabic_use_the_arabic_currency_name(app):
         formatted = format_mad(Decimal("1500"))
     assert "1" in formatted or "١" in formatted
     assert formatted != "1500"
+
+
+def test_dates_are_the_reader_s_day_in_the_reader_s_language(app):
+    """The `dateformat` filter remembers what it formatted: the cache keys on the language, and
+    a late evening in UTC is already the next day in Casablanca."""
+    from datetime import date, datetime
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    evening = datetime(2026, 6, 1, 23, 30)  # stored in UTC; 00:30 on 2 June in Casablanca
+    shown = {}
+    with app.test_request_context():
+        for lang in ("fr", "en", "fr", "ar"):
+            with force_locale(lang):
+                shown[lang] = render_template_string(
+                    "{{ evening|dateformat('long') }} / {{ day|dateformat }}",
+                    evening=evening, day=date(2026, 12, 5))
+    assert shown["fr"] == "2 juin 2026 / 5 déc. 2026"
+    assert shown["en"] == "June 2, 2026 / Dec 5, 2026"
+    assert shown["ar"] == "2 يونيو 2026 / 05\u200f/12\u200f/2026"
