@@ -150,6 +150,7 @@ def can(user, action: str, obj=None) -> bool:
     """True when `user` may perform `action` (on `obj`, when given)."""
     if action not in PERMISSIONS:
         raise KeyError(f"unknown permission {action!r}")
+    user = _unproxied(user)
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.role not in PERMISSIONS[action]:
@@ -160,6 +161,13 @@ def can(user, action: str, obj=None) -> bool:
     if obj is not None and rule is not None:
         return bool(rule(user, obj))
     return True
+
+
+def _unproxied(user):
+    """The user behind `current_user`: every attribute read through the proxy looks the user
+    up again, and a permission check reads several."""
+    get_user = getattr(user, "_get_current_object", None)
+    return get_user() if get_user is not None else user
 
 
 def ensure(user, action: str, obj=None) -> None:

@@ -1,5 +1,7 @@
 """Phone numbers: parsed with Morocco as the default region, stored in E.164."""
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "MA"
@@ -20,8 +22,10 @@ def to_e164(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def display(e164: str | None) -> str:
-    """National format for Moroccan numbers, international for the others."""
+    """National format for Moroccan numbers, international for the others (remembered: a
+    list page parses and formats each of its numbers again on every visit)."""
     if not e164:
         return ""
     try:
