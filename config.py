@@ -69,8 +69,16 @@ class Config:
     JOB_RUNNER = os.environ.get("CRM_JOB_RUNNER") or ("rq" if REDIS_URL else "thread")
 
     ITEMS_PER_PAGE = 25
+    # Calls for applications: applications filed (or changed) an hour from one address, and
+    # the version of the privacy notice applicants accept (change it when its text changes).
+    APPLICATIONS_PER_HOUR = 10
+    PRIVACY_NOTICE_VERSION = "2026-12"
     # The largest request accepted (an attendee file is read up to 20 MB); beyond, a 413 page.
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Uploaded documents live here, outside the web root (only crm/static is served).
+    DOCUMENTS_FOLDER = os.environ.get("CRM_DOCUMENTS_FOLDER", str(INSTANCE_DIR / "documents"))
+    # The largest document accepted, measured by reading the file, never from its headers.
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
     # How many reverse proxies (nginx, a load balancer) stand before the app, 0 when none.
     PROXY_COUNT = int(os.environ.get("CRM_PROXY_COUNT", "0"))
     PROPAGATE_EXCEPTIONS = False

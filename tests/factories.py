@@ -1,6 +1,7 @@
 """Plain builder functions for test data; each commits what it builds."""
 
 import itertools
+from datetime import timedelta
 
 from werkzeug.security import generate_password_hash
 
@@ -131,3 +132,47 @@ def make_innovator(person, email=None, language="en") -> User:
     user.person_id = person.id
     db.session.commit()
     return user
+
+
+def make_call(actor=None, opens_on=None, closes_on=None, published=True, questions=True,
+              **texts):
+    """An open call (by default) with a required long question and an optional choice."""
+    from crm.calls import services
+    from crm.calls.models import QuestionKind
+    from crm.common.time import local_today
+
+    today = local_today()
+    data = {f"{name}_{lang}": "" for name in ("title", "text", "eligibility")
+            for lang in ("ar", "fr", "en")}
+    data.update(title_fr="Appel Incubation 2027", title_ar="نداء الاحتضان 2027",
+                title_en="Incubation call 2027", text_fr="Présentation", cohort="2027",
+                opens_on=opens_on or today - timedelta(days=1),
+                closes_on=closes_on or today + timedelta(days=30), forum_id=None)
+    data.update(texts)
+    actor = actor or make_user(Role.OFFICER)
+    call = services.create_call(actor, data)
+    if questions:
+        services.add_question(actor, call, QuestionKind.LONG_TEXT, True, {
+            "label_fr": "Décrivez le problème", "label_ar": "صف المشكلة",
+            "label_en": "Describe the problem"})
+        services.add_question(actor, call, QuestionKind.CHOICE, False, {
+            "label_fr": "Stade", "label_en": "Stage", "label_ar": "المرحلة",
+            "choices_fr": "Idée\nPrototype", "choices_en": "Idea\nPrototype",
+            "choices_ar": "فكرة\nنموذج"})
+    if published:
+        services.publish(actor, call, True)
+    return call
+
+
+def application_data(call, **overrides):
+    """What the public form of a `make_call` call posts for Salma Benali."""
+    problem, stage = call.questions
+    data = {"first_name": "Salma", "last_name": "Benali", "name_arabic": "سلمى بنعلي",
+            "email": "salma@example.org", "phone": "0612345678",
+            "organization_name": "Association Tamkine", "organization_name_arabic": "جمعية تمكين",
+            "organization_kind": "association", "region": "souss-massa",
+            "legal_identifier": "", "project_name": "Atelier couture",
+            f"answer_{problem.id}": "Les femmes du douar n'ont pas de revenu.",
+            f"answer_{stage.id}": "2", "consent": "y", "website": ""}
+    data.update(overrides)
+    return data

@@ -33,6 +33,10 @@ EXPECTED: dict[str, set[Role]] = {
     "forum.view": STAFF,
     "forum.manage": {A, OF},
     "import.run": {A, OF},
+    # calls for applications: officers write them, the whole team reads the applications
+    "call.view": STAFF,
+    "call.manage": {A, OF},
+    "application.view": STAFF,
     "followup.view": STAFF,
     "followup.create": {A, OF},
     "followup.edit": {A, OF},

@@ -12,6 +12,7 @@ from flask import url_for
 
 from crm.auth.models import Role
 from crm.auth.permissions import PERMISSIONS
+from crm.calls import services as calls
 from crm.extensions import db as _db
 from crm.followups.models import FollowUp
 from crm.forums.models import ForumSession
@@ -23,7 +24,14 @@ from crm.invitations import services as invitations
 from crm.organizations.models import Membership
 from crm.privacy import services as privacy
 from crm.privacy.models import ConsentPurpose, ConsentSource
-from tests.factories import make_forum, make_funder, make_opportunity, make_user
+from tests.factories import (
+    application_data,
+    make_call,
+    make_forum,
+    make_funder,
+    make_opportunity,
+    make_user,
+)
 
 # Routes anyone may open; each says why it leaks nothing.
 PUBLIC = {
@@ -34,6 +42,9 @@ PUBLIC = {
     "invitations.accept_invitation": "a signed, single-use token",
     "auth.forgot_password": "the same answer whether the email is known or not",
     "auth.reset_password": "a signed, single-use token",
+    "apply.privacy_notice": "the same text for everyone",
+    "apply.apply": "a published call's page, and a form that files a new application only",
+    "apply.show_application": "the secret token in the URL is the credential (stored hashed)",
 }
 # Routes without ids that an innovator reaches: they must show nothing of the other side.
 OWN_PAGES = {"main.home", "auth.change_password", "auth.logout", "portal.edit_profile",
@@ -70,7 +81,18 @@ def _extra_objects(world) -> dict:
            "user_id": world.b.user.id, "filename": "css/app.css", "token": "x",
            "slug": "funnel", "fmt": "csv", "line": 2}
     ids |= _privacy_objects(world)
+    ids |= _call_objects(world)
     return ids
+
+
+def _call_objects(world) -> dict:
+    call = make_call(world.officer)
+    filed = calls.submit_application(
+        call, {k: v for k, v in application_data(call).items()
+               if k in calls.APPLICANT_FIELDS} | {"phone": None},
+        {}, language="fr", notice_version="1", address="", today=call.opens_on)
+    return {"call_id": call.id, "question_id": call.questions[0].id,
+            "application_id": filed.application.id}
 
 
 def _privacy_objects(world) -> dict:
