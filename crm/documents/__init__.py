@@ -1,0 +1,2 @@
+"""Documents attached to records and applications: stored outside the web root,
+checked by content."""
