@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment once, here and nowhere else."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -97,6 +98,8 @@ class TestingConfig(Config):
     BABEL_DEFAULT_LOCALE = "en"  # tests that check French or Arabic ask for them
     JOB_RUNNER = "inline"  # the tests of the thread and RQ runners ask for them
     REDIS_URL = ""
+    # Never the instance folder; the suite gives each run a folder of its own.
+    DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "crm-test-documents")
     # A cheap scrypt cost keeps the suite fast; the algorithm stays the same.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     PROPAGATE_EXCEPTIONS = False

@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.calls.public import bp as apply_bp
     from crm.calls.views import bp as calls_bp
+    from crm.documents.views import bp as documents_bp
     from crm.followups.views import bp as followups_bp
     from crm.forums.views import bp as forums_bp
     from crm.funding.views import bp as funding_bp
@@ -81,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
                       funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
-                      reports_bp, calls_bp, apply_bp):
+                      reports_bp, calls_bp, apply_bp, documents_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from babel import Locale, dates, numbers
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_currency, format_date, get_locale, to_user_timezone
+from flask_babel import format_currency, format_date, get_locale, gettext, to_user_timezone
 from flask_login import current_user
 
 from crm.common.places import city_label
@@ -77,6 +77,13 @@ def _formatted_day(day: date, format: str, locale: str) -> str:
     return dates.format_date(day, format=format, locale=locale)
 
 
+def format_size(size: int) -> str:
+    """A file's size in kilobytes or megabytes, in the reader's language."""
+    if size < 1024 * 1024:
+        return gettext("%(size)s KB", size=format_number(max(1, round(size / 1024))))
+    return gettext("%(size)s MB", size=format_number(round(size / (1024 * 1024), 1)))
+
+
 def format_mad(amount: Decimal | int | None) -> str:
     """A Moroccan dirham amount, formatted for the current locale."""
     if amount is None:
@@ -92,6 +99,7 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.filters["mad"] = format_mad
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["dateformat"] = format_day
+    app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["city"] = city_label
     app.jinja_env.filters["commas"] = join_list
     app.jinja_env.globals["list_separator"] = list_separator

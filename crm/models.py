@@ -3,6 +3,7 @@
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
 from crm.calls.models import Answer, Application, Call, CallQuestion
+from crm.documents.models import Document
 from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.forums.models import Forum, ForumSession, Participation, ParticipationRole, SessionKind
 from crm.funding.models import (
@@ -34,7 +35,7 @@ from crm.search.models import SearchToken
 from crm.tags.models import Tag
 
 __all__ = [
-    "Answer", "Application", "Call", "CallQuestion",
+    "Answer", "Application", "Call", "CallQuestion", "Document",
     "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
     "ImpactNote", "ImpactTarget", "Indicator", "Instrument", "Measurement", "MeasurementSource",
     "OpportunityStatus", "Visibility",

@@ -115,11 +115,11 @@ def build_app(**overrides):
 
 
 @pytest.fixture(scope="session")
-def suite_app():
+def suite_app(tmp_path_factory):
     """One app and one schema for the whole run; each test works inside a transaction that
-    is rolled back (the `app` fixture)."""
+    is rolled back (the `app` fixture). Documents go to a folder of the run."""
     global _pg_schema_ready
-    app = build_app()
+    app = build_app(DOCUMENTS_FOLDER=str(tmp_path_factory.mktemp("documents")))
     with app.app_context():
         if _db.engine.dialect.name == "sqlite":
             _sqlite_savepoints(_db.engine)

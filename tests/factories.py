@@ -166,7 +166,7 @@ def make_call(actor=None, opens_on=None, closes_on=None, published=True, questio
 
 def application_data(call, **overrides):
     """What the public form of a `make_call` call posts for Salma Benali."""
-    problem, stage = call.questions
+    problem, stage = call.questions[:2]
     data = {"first_name": "Salma", "last_name": "Benali", "name_arabic": "سلمى بنعلي",
             "email": "salma@example.org", "phone": "0612345678",
             "organization_name": "Association Tamkine", "organization_name_arabic": "جمعية تمكين",

@@ -37,6 +37,10 @@ EXPECTED: dict[str, set[Role]] = {
     "call.view": STAFF,
     "call.manage": {A, OF},
     "application.view": STAFF,
+    # documents: everyone reads what they may see of the record; managers add nothing
+    "document.view": ALL,
+    "document.add": {A, OF, IN},
+    "document.remove": {A, OF},
     "followup.view": STAFF,
     "followup.create": {A, OF},
     "followup.edit": {A, OF},

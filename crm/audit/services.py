@@ -29,6 +29,9 @@ ACTION_LABELS = {
     "invitation_resent": _l("portal invitation sent again"),
     "invitation_revoked": _l("portal invitation withdrawn"),
     "invitation_accepted": _l("portal invitation accepted"),
+    "document_added": _l("document added"),
+    "document_read": _l("document downloaded"),
+    "document_removed": _l("document removed"),
 }
 
 
@@ -118,6 +121,18 @@ FIELD_LABELS = {
     "period_start": _l("Period start"), "period_end": _l("Period end"),
     "verified_by_id": _l("Verified by"), "verified_at": _l("Verified on"),
     "done_at": _l("Done on"), "interaction_id": _l("Interaction"),
+    # Calls for applications, their applications and documents
+    "title_ar": _l("Title in Arabic"), "title_fr": _l("Title in French"),
+    "title_en": _l("Title in English"), "text_ar": _l("Presentation in Arabic"),
+    "text_fr": _l("Presentation in French"), "text_en": _l("Presentation in English"),
+    "eligibility_ar": _l("Who may apply, in Arabic"),
+    "eligibility_fr": _l("Who may apply, in French"),
+    "eligibility_en": _l("Who may apply, in English"), "opens_on": _l("Opens on"),
+    "closes_on": _l("Closes on"), "published": _l("Published"), "call_id": _l("Call"),
+    "organization_name": _l("Name of the organization"),
+    "organization_name_arabic": _l("Name of the organization in Arabic"),
+    "organization_kind": _l("Kind of organization"), "project_name": _l("Name of the project"),
+    "document": _l("Document"),
 }
 
 

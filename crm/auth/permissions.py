@@ -55,6 +55,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "call.view": STAFF,
     "call.manage": EDITORS,
     "application.view": STAFF,
+    # Documents follow the record they are attached to (the object rules below).
+    "document.view": EVERYONE,
+    "document.add": frozenset({ADMIN, OFFICER, INNOVATOR}),
+    "document.remove": EDITORS,
     "followup.view": STAFF,
     "followup.create": EDITORS,
     "followup.edit": EDITORS,
@@ -133,7 +137,60 @@ def _member_of_projects_organization(user, project) -> bool:
     return project.archived_at is None and _member_of_organization(user, project.organization)
 
 
+def _document_owner(document):
+    """The organization, person, project or application a document is attached to."""
+    from crm.calls.models import Application
+    from crm.extensions import db
+    from crm.organizations.models import Organization
+    from crm.people.models import Person
+    from crm.projects.models import Project
+
+    model = {"organization": Organization, "person": Person, "project": Project,
+             "application": Application}[document.owner_type]
+    return db.session.get(model, document.owner_id)
+
+
+# What an innovator may do on the records of their own side, by kind of record.
+_INNOVATOR_RULES = {
+    "organizations": _member_of_organization,
+    "projects": _member_of_projects_organization,
+    "people": lambda user, person: user.person_id == person.id,
+}
+
+
+def _may_add_document(user, owner) -> bool:
+    """Staff add to what they may edit; innovators to their own person, organization and
+    projects; nobody adds to an application but the applicant, through their link."""
+    table = owner.__tablename__
+    if table == "applications":
+        return False
+    if user.role == INNOVATOR:
+        return _INNOVATOR_RULES[table](user, owner)
+    action = {"organizations": "organization", "people": "person", "projects": "project"}[table]
+    return can(user, f"{action}.edit", owner)
+
+
+def _may_read_document(user, document) -> bool:
+    owner = _document_owner(document)
+    if owner is None:
+        return False
+    if user.role == INNOVATOR:
+        return owner.__tablename__ != "applications" and _INNOVATOR_RULES[owner.__tablename__](
+            user, owner)
+    return can(user, f"{document.owner_type}.view", owner)
+
+
+def _may_remove_document(user, document) -> bool:
+    owner = _document_owner(document)
+    if owner is None or owner.__tablename__ == "applications":
+        return owner is not None and user.role in EDITORS
+    return _may_add_document(user, owner)
+
+
 OBJECT_RULES: dict[str, Callable] = {
+    "document.view": _may_read_document,
+    "document.add": _may_add_document,
+    "document.remove": _may_remove_document,
     "followup.edit": _own_followup,
     "funding.edit": _in_portfolio(_officers_of_projects_record),
     "impact.edit": _in_portfolio(_officers_of_projects_record),

@@ -2,6 +2,7 @@
 built from the call's questions."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,6 +27,7 @@ from wtforms.validators import (
 from crm.calls.models import Call, CallQuestion, QuestionKind
 from crm.common.forms import CrmForm
 from crm.common.reference import Region
+from crm.documents.files import ACCEPT
 from crm.organizations.models import OrganizationKind
 from crm.people.forms import valid_phone
 
@@ -139,10 +141,15 @@ class ApplicantForm(CrmForm):
         }
 
 
-def _answer_field(question: CallQuestion):
-    """The form field that asks `question` (file questions come with the documents)."""
+def _answer_field(question: CallQuestion, has_file: bool):
+    """The form field that asks `question`; a file already sent answers a required file
+    question until another replaces it."""
     required = [InputRequired(REQUIRED)] if question.required else [Optional()]
     label = question.label
+    if question.kind == QuestionKind.FILE:
+        needed = question.required and not has_file
+        return FileField(label, validators=[FileRequired(REQUIRED)] if needed else [],
+                         render_kw={"accept": ACCEPT})
     if question.kind == QuestionKind.SHORT_TEXT:
         return StringField(label, filters=[_strip],
                            validators=required + [Length(max=300, message=TOO_LONG)])
@@ -165,15 +172,17 @@ def answer_name(question: CallQuestion) -> str:
     return f"answer_{question.id}"
 
 
-def application_form(call: Call, *, with_consent: bool, **kwargs) -> ApplicantForm:
+def application_form(call: Call, *, with_consent: bool, answered_files=frozenset(),
+                     **kwargs) -> ApplicantForm:
     """The public form of `call`: the applicant's details, one field a question and, when
-    filing, the privacy notice to accept."""
+    filing, the privacy notice to accept. `answered_files`: the file questions that already
+    have a file."""
 
     class Form(ApplicantForm):
         pass
 
     for question in call.questions:
-        field = _answer_field(question)
+        field = _answer_field(question, question.id in answered_files)
         if field is not None:
             setattr(Form, answer_name(question), field)
     if with_consent:
@@ -190,13 +199,23 @@ def answers_of(form: ApplicantForm, call: Call) -> dict[int, str]:
     answers = {}
     for question in call.questions:
         name = answer_name(question)
-        if name not in form:
+        if name not in form or question.kind == QuestionKind.FILE:
             continue
         value = form[name].data
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         answers[question.id] = "" if value is None else str(value)
     return answers
+
+
+def uploads_of(form: ApplicantForm, call: Call) -> dict:
+    """{question id: the file sent} for the file questions that received one."""
+    uploads = {}
+    for question in call.questions:
+        name = answer_name(question)
+        if question.kind == QuestionKind.FILE and name in form and form[name].data:
+            uploads[question.id] = form[name].data
+    return uploads
 
 
 def answers_as_data(application) -> dict:
@@ -207,6 +226,8 @@ def answers_as_data(application) -> dict:
     data = {}
     for answer in application.answers:
         kind, value = answer.question.kind, answer.value
+        if kind == QuestionKind.FILE:
+            continue
         if kind == QuestionKind.DATE and value:
             value = date.fromisoformat(value)
         elif kind == QuestionKind.NUMBER and value:

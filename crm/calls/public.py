@@ -20,11 +20,13 @@ from flask_limiter.util import get_remote_address
 
 from crm.auth.permissions import public
 from crm.calls import services
-from crm.calls.forms import answers_as_data, answers_of, application_form
+from crm.calls.forms import answers_as_data, answers_of, application_form, uploads_of
 from crm.calls.models import Application, Call
 from crm.common.mail import build_message, send_messages
 from crm.common.time import local_today
 from crm.common.web import report_service_error, submit
+from crm.documents import services as documents_services
+from crm.documents.views import attachment
 from crm.errors import ServiceError
 from crm.extensions import limiter
 from crm.followups.links import absolute_url
@@ -73,7 +75,8 @@ def apply(slug: str):
             filed = services.submit_application(
                 call, form.details(), answers_of(form, call), language=str(get_locale()),
                 notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
-                address=get_remote_address() or "", today=local_today())
+                address=get_remote_address() or "", today=local_today(),
+                uploads=uploads_of(form, call))
         except ServiceError as error:
             report_service_error(form, error)
         else:
@@ -124,13 +127,15 @@ def show_application(token: str):
     application = _application_or_404(token)
     call: Call = application.call
     state = call.state(local_today())
+    documents = documents_services.documents_of(application)
     form = application_form(call, with_consent=False, obj=application,
+                            answered_files={d.question_id for d in documents},
                             data=answers_as_data(application), version=application.version)
     if request.method == "POST" and _is_robot(form):
         abort(400)
     outcome = submit(form, [], lambda: services.update_application(
         application, form.version.data, form.details(), answers_of(form, call),
-        today=local_today()))
+        today=local_today(), uploads=uploads_of(form, call)))
     if outcome.saved:
         flash(_("Your changes were saved."), "success")
         return _private_headers(redirect(url_for("apply.show_application", token=token)))
@@ -139,5 +144,17 @@ def show_application(token: str):
                 "save again."), "warning")
     response = current_app.make_response((render_template(
         "calls/my_application.html", call=call, application=application, form=form,
-        state=state, filed=request.args.get("filed")), 422 if form.errors else 200))
+        state=state, filed=request.args.get("filed"), documents=documents, token=token),
+        422 if form.errors else 200))
     return _private_headers(response)
+
+
+@bp.get("/application/<token>/documents/<int:document_id>")
+@public
+def download_document(token: str, document_id: int):
+    """A file of the application, for the applicant who holds the link."""
+    application = _application_or_404(token)
+    document = documents_services.get_document(document_id)
+    if document is None or document.application_id != application.id:
+        abort(404)
+    return _private_headers(attachment(documents_services.read(None, document), document))

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func
+from werkzeug.datastructures import FileStorage
 
 from crm.audit import services as audit
 from crm.calls.models import (
@@ -23,6 +24,8 @@ from crm.calls.models import (
 from crm.common.records import check_version
 from crm.common.text import to_latin
 from crm.common.time import utcnow
+from crm.documents import services as documents_services
+from crm.documents.models import Document
 from crm.errors import ServiceError
 from crm.extensions import db
 
@@ -206,9 +209,24 @@ def _set_answers(application: Application, answers: dict[int, str]) -> None:
             application.answers.append(Answer(question_id=question.id, value=value))
 
 
+def _store_uploads(application: Application, uploads: dict[int, FileStorage],
+                   answers: dict[int, str]) -> list[Document]:
+    """Keep each uploaded file as a document of the application; its answer is its name."""
+    documents = []
+    for question_id, upload in uploads.items():
+        document = documents_services.stored(None, application, upload,
+                                             field=f"answer_{question_id}",
+                                             question_id=question_id)
+        documents.append(document)
+        answers[question_id] = document.filename
+    return documents
+
+
 def submit_application(call: Call, details: dict, answers: dict[int, str], *, language: str,
-                       notice_version: str, address: str, today: date) -> Filed:
-    """File an application on an open call; the applicant accepted the privacy notice."""
+                       notice_version: str, address: str, today: date,
+                       uploads: dict[int, FileStorage] | None = None) -> Filed:
+    """File an application on an open call; the applicant accepted the privacy notice.
+    A refused file files nothing (a ServiceError on its question)."""
     if not _is_open(call, today):
         raise ServiceError(CALL_CLOSED)
     token = secrets.token_urlsafe(32)
@@ -216,23 +234,39 @@ def submit_application(call: Call, details: dict, answers: dict[int, str], *, la
         call=call, language=language, consent_given_at=utcnow(), notice_version=notice_version,
         access_digest=_digest(token), submitted_from=address[:45],
         **{field: details[field] for field in APPLICANT_FIELDS})
-    db.session.add(application)
-    _set_answers(application, answers)
-    db.session.flush()
-    audit.record(None, "create", "application", application.id,
-                 {"call_id": [None, call.id], "email": [None, application.email]})
-    db.session.commit()
+    documents: list[Document] = []
+    with documents_services.kept_on_commit(documents):
+        db.session.add(application)
+        db.session.flush()
+        documents += _store_uploads(application, uploads or {}, answers)
+        _set_answers(application, answers)
+        audit.record(None, "create", "application", application.id,
+                     {"call_id": [None, call.id], "email": [None, application.email]})
+        db.session.commit()
     return Filed(application, token)
 
 
 def update_application(application: Application, version: int, details: dict,
-                       answers: dict[int, str], *, today: date) -> None:
-    """The applicant's own changes, through the private link, while the call is open."""
+                       answers: dict[int, str], *, today: date,
+                       uploads: dict[int, FileStorage] | None = None) -> None:
+    """The applicant's own changes, through the private link, while the call is open. A new
+    file replaces the one that answered the same question; a question left without a new file
+    keeps its file."""
     if not _is_open(application.call, today) or application.status != ApplicationStatus.SUBMITTED:
         raise ServiceError(CALL_CLOSED)
     check_version(application, version)
-    changes = audit.apply_changes(application,
-                                  {field: details[field] for field in APPLICANT_FIELDS})
-    _set_answers(application, answers)
-    audit.record(None, "update", "application", application.id, changes)
-    db.session.commit()
+    uploads = uploads or {}
+    replaced = [d for d in documents_services.documents_of(application)
+                if d.question_id in uploads]
+    documents: list[Document] = []
+    with documents_services.kept_on_commit(documents):
+        changes = audit.apply_changes(application,
+                                      {field: details[field] for field in APPLICANT_FIELDS})
+        kept = {d.question_id: d.filename for d in documents_services.documents_of(application)}
+        documents += _store_uploads(application, uploads, answers)
+        _set_answers(application, kept | answers)
+        for document in replaced:
+            db.session.delete(document)
+        audit.record(None, "update", "application", application.id, changes)
+        db.session.commit()
+    documents_services.forget([document.key for document in replaced])

@@ -23,6 +23,7 @@ from crm.common.forms import EmptyForm
 from crm.common.listing import ListParams, paginate
 from crm.common.time import local_today
 from crm.common.web import actor, found_or_404, report_service_error, submit
+from crm.documents import services as documents_services
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.forums.services import list_forums
@@ -181,4 +182,5 @@ def show_application(call_id: int, application_id: int):
     if application is None or application.call_id != call.id:
         abort(404)
     return render_template("calls/show_application.html", call=call, application=application,
+                           documents=documents_services.documents_of(application),
                            history=audit_history.history("application", application.id))

@@ -23,6 +23,8 @@ ALLOWED: dict[str, tuple[str, str]] = {
     "xls": ("xls", "application/vnd.ms-excel"),
 }
 
+# The file picker's `accept`: a hint to the browser only; the content decides.
+ACCEPT = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.doc,.xls"
 HEAD_BYTES = 8 * 1024
 NAME_MAX = 120
 _CHUNK = 64 * 1024

@@ -14,6 +14,7 @@ from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, found_or_404, report_service_error, submit
+from crm.documents import services as document_services
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
@@ -130,6 +131,8 @@ def show_organization(organization_id: int):
         followups=followup_services.followups_of(organization_id=organization.id),
         followup_target={"organization_id": organization.id},
         history=audit_history.history(services.ENTITY, organization.id),
+        documents=document_services.documents_of(organization),
+        document_owner=organization, document_owner_type="organization",
         themes=[theme for theme in Theme if theme in organization.themes],
         sdgs=[(number, labels[number]) for number in sorted(organization.sdgs)],
         person_q=person_q,

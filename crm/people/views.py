@@ -13,6 +13,7 @@ from crm.common.listing import ListParams, paginate
 from crm.common.reference import Region
 from crm.common.spreadsheet import export_response
 from crm.common.web import actor, found_or_404, report_service_error, submit
+from crm.documents import services as document_services
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.interactions import services as interaction_services
@@ -125,6 +126,8 @@ def show_person(person_id: int):
         invitations=invitation_services.invitations_of(person.id),
         portal_account=invitation_services.account_of(person.id),
         history=audit_history.history(services.ENTITY, person.id),
+        documents=document_services.documents_of(person),
+        document_owner=person, document_owner_type="person",
         consents=privacy_services.consents_of(person.id),
         org_q=org_q,
         organization_choices=(organization_services.search_organizations(org_q)

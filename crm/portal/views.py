@@ -8,6 +8,7 @@ from flask_login import current_user
 from crm.auth.permissions import ensure, require
 from crm.common.time import local_today
 from crm.common.web import actor, found_or_404, report_service_error, submit
+from crm.documents import services as document_services
 from crm.errors import ServiceError
 from crm.impact import services as impact
 from crm.impact.forms import MeasurementForm
@@ -46,7 +47,8 @@ def _my_project(project_id: int, action: str = "portal.edit_project"):
     return project
 
 
-def _edit(record, form_class, fields: list[str], save, title: str, back: str):
+def _edit(record, form_class, fields: list[str], save, title: str, back: str,
+          **context):
     """The shared edit loop: prefilled form, version check, conflict view, audit by the
     service (the innovator is the actor)."""
     form = form_class(data=record_values(record, fields)) if request.method == "GET" \
@@ -58,7 +60,13 @@ def _edit(record, form_class, fields: list[str], save, title: str, back: str):
         flash(_("Your changes were saved."), "success")
         return redirect(back)
     return render_template("portal/edit_details.html", form=form, fields=fields, title=title,
-                           back=back, conflict=done.conflict)
+                           back=back, conflict=done.conflict, **context)
+
+
+def _documents_panel(owner, owner_type: str, back: str) -> dict:
+    """What the documents panel shows on a portal page, and where it comes back to."""
+    return {"documents": document_services.documents_of(owner), "document_owner": owner,
+            "document_owner_type": owner_type, "document_next": back}
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -75,14 +83,16 @@ def edit_organization(organization_id: int):
     organization = _my_organization(organization_id)
     return _edit(organization, OrganizationDetailsForm, services.ORGANIZATION_FIELDS,
                  services.update_organization,
-                 _("Edit %(name)s", name=organization.display_name), url_for("main.home"))
+                 _("Edit %(name)s", name=organization.display_name), url_for("main.home"),
+                 **_documents_panel(organization, "organization", request.path))
 
 
 @bp.get("/projects/<int:project_id>")
 @require("portal.use")
 def show_project(project_id: int):
     project = _my_project(project_id)
-    return render_template("portal/show_project.html", **services.project_context(project))
+    return render_template("portal/show_project.html", **services.project_context(project),
+                           **_documents_panel(project, "project", request.path))
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])

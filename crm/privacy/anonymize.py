@@ -13,6 +13,8 @@ from crm.audit.models import AuditEntry
 from crm.auth.models import User
 from crm.auth.permissions import can
 from crm.common.time import utcnow
+from crm.documents import services as document_services
+from crm.documents.models import Document
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.imports.models import ImportJob, ImportRow
@@ -156,9 +158,21 @@ def anonymize_person(actor, person: Person) -> int:
         pattern = traces.pattern()
         files = _scrub_import_files(_blank_import_lines(ids), pattern)
         replaced = sweep(traces, ids) + files
+        removed = _delete_documents(ids)
         audit.record(actor, "anonymize", ENTITY, person.id, {"traces_removed": [None, replaced]})
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    document_services.forget(removed)
     return replaced
+
+
+def _delete_documents(person_ids: list[int]) -> list[str]:
+    """The person's documents go, rows now and bytes once committed; their keys."""
+    documents = db.session.scalars(db.select(Document).where(Document.person_id.in_(person_ids)))
+    keys = []
+    for document in documents:
+        keys.append(document.key)
+        db.session.delete(document)
+    return keys

@@ -16,6 +16,7 @@ from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
 from crm.common.urls import safe_redirect_target
 from crm.common.web import actor, found_or_404, report_service_error, submit
+from crm.documents import services as document_services
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
@@ -131,6 +132,8 @@ def _render_project(project: Project, move_form: MoveProjectForm | None = None,
         funding=funding_services.funding_panel(project_id=project.id),
         impact=impact_services.impact_panel([project.id]),
         history=audit_history.history("project", project.id),
+        documents=document_services.documents_of(project),
+        document_owner=project, document_owner_type="project",
         sdg_labels=sdg_labels(),
     )
 

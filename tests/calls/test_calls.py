@@ -1,7 +1,9 @@
 """Calls for applications: the staff write a call and its questions, publish it, and anyone
 files an application on its public page, then sees and changes it through a private link."""
 
+import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -9,8 +11,9 @@ from crm.auth.models import Role
 from crm.calls import services
 from crm.calls.models import Answer, Application, Call, CallQuestion, QuestionKind
 from crm.common.time import local_today
+from crm.documents.models import Document
 from crm.extensions import db
-from tests.factories import application_data, make_call
+from tests.factories import application_data, make_call, make_user
 
 
 def test_an_officer_writes_a_call_and_its_questions_then_publishes_it(client, login_as):
@@ -221,3 +224,82 @@ def test_the_database_holds_the_call_rules(app):
         db.session.commit()
     db.session.rollback()
     assert date.today()
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _call_with_a_file_question():
+    officer = make_user(Role.OFFICER)
+    call = make_call(actor=officer)
+    question = services.add_question(officer, call, QuestionKind.FILE, True, {
+        "label_fr": "Statuts de l'association", "label_en": "Articles of association"})
+    return call, question
+
+
+def _post(client, url, data, files):
+    return client.post(url, data={**data, **files}, content_type="multipart/form-data")
+
+
+def _stored(app) -> list:
+    folder = Path(app.config["DOCUMENTS_FOLDER"])
+    return sorted(p.name for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_file_question_takes_a_document_and_refuses_anything_else(client, app, tmp_path):
+    app.config["DOCUMENTS_FOLDER"] = str(tmp_path)
+    call, question = _call_with_a_file_question()
+    name = f"answer_{question.id}"
+    missing = _post(client, f"/apply/{call.slug}", application_data(call), {})
+    assert missing.status_code == 422 and "This field is required." in missing.text
+    html = b"<html><script>alert(1)</script></html>"
+    refused = _post(client, f"/apply/{call.slug}", application_data(call),
+                    {name: (io.BytesIO(html), "statuts.pdf")})
+    assert refused.status_code == 422 and "This kind of file is not accepted" in refused.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 0
+    assert _stored(app) == []
+
+    filed = _post(client, f"/apply/{call.slug}", application_data(call),
+                  {name: (io.BytesIO(PDF), "../statuts.pdf")})
+    assert filed.status_code == 302
+    document = db.session.scalar(db.select(Document))
+    application = db.session.scalar(db.select(Application))
+    assert (document.application_id, document.question_id, document.filename) == (
+        application.id, question.id, "statuts.pdf")
+    assert _stored(app) == [document.key]
+    token = filed.headers["Location"].split("/")[-1].split("?")[0]
+    own = client.get(f"/apply/application/{token}/documents/{document.id}")
+    assert own.data == PDF and own.headers["Content-Disposition"].startswith("attachment")
+
+    other = services.submit_application(
+        call, {**{k: "" for k in services.APPLICANT_FIELDS}, "first_name": "Omar",
+               "email": "o@example.org", "phone": None, "organization_name": "X",
+               "organization_kind": "association", "region": None, "project_name": "Y"},
+        {}, language="fr", notice_version="1", address="", today=local_today())
+    assert client.get(
+        f"/apply/application/{other.token}/documents/{document.id}").status_code == 404
+
+
+def test_a_new_file_replaces_the_old_one_and_no_file_keeps_it(client, app, tmp_path, login_as):
+    app.config["DOCUMENTS_FOLDER"] = str(tmp_path)
+    call, question = _call_with_a_file_question()
+    name = f"answer_{question.id}"
+    filed = _post(client, f"/apply/{call.slug}", application_data(call),
+                  {name: (io.BytesIO(PDF), "v1.pdf")})
+    token = filed.headers["Location"].split("/")[-1].split("?")[0]
+    data = application_data(call, version="1")
+    del data["consent"]
+    assert _post(client, f"/apply/application/{token}", data, {}).status_code == 302
+    assert [d.filename for d in db.session.scalars(db.select(Document))] == ["v1.pdf"]
+    data["version"] = str(db.session.scalar(db.select(Application.version)))
+    replaced = _post(client, f"/apply/application/{token}", data,
+                     {name: (io.BytesIO(PDF + b"%v2"), "v2.pdf")})
+    assert replaced.status_code == 302
+    (document,) = db.session.scalars(db.select(Document))
+    assert document.filename == "v2.pdf" and _stored(app) == [document.key]
+
+    login_as(Role.MANAGER)
+    application = db.session.scalar(db.select(Application))
+    page = client.get(f"/calls/{call.id}/applications/{application.id}")
+    assert "v2.pdf" in page.text and f"/documents/{document.id}" in page.text
+    assert client.get(f"/documents/{document.id}").data == PDF + b"%v2"

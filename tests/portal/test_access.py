@@ -5,14 +5,17 @@ table does not allow gets 404 whatever the id; nobody anonymous gets past the lo
 A route with a URL argument this file does not know, or a public route not listed here, fails
 the test: whoever adds a route says here how its access is proven."""
 
+import io
 from datetime import date
 
 import pytest
 from flask import url_for
+from werkzeug.datastructures import FileStorage
 
 from crm.auth.models import Role
 from crm.auth.permissions import PERMISSIONS
 from crm.calls import services as calls
+from crm.documents import services as documents
 from crm.extensions import db as _db
 from crm.followups.models import FollowUp
 from crm.forums.models import ForumSession
@@ -45,6 +48,7 @@ PUBLIC = {
     "apply.privacy_notice": "the same text for everyone",
     "apply.apply": "a published call's page, and a form that files a new application only",
     "apply.show_application": "the secret token in the URL is the credential (stored hashed)",
+    "apply.download_document": "the same token, and only a file of that application",
 }
 # Routes without ids that an innovator reaches: they must show nothing of the other side.
 OWN_PAGES = {"main.home", "auth.change_password", "auth.logout", "portal.edit_profile",
@@ -91,8 +95,11 @@ def _call_objects(world) -> dict:
         call, {k: v for k, v in application_data(call).items()
                if k in calls.APPLICANT_FIELDS} | {"phone": None},
         {}, language="fr", notice_version="1", address="", today=call.opens_on)
+    document = documents.attach(world.officer, world.b.organization, FileStorage(
+        io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "statuts.pdf"))
     return {"call_id": call.id, "question_id": call.questions[0].id,
-            "application_id": filed.application.id}
+            "application_id": filed.application.id, "document_id": document.id,
+            "owner_type": "organization", "owner_id": world.b.organization.id}
 
 
 def _privacy_objects(world) -> dict:

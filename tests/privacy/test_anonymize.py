@@ -414,3 +414,33 @@ def test_a_failure_half_way_changes_nothing(db, scene, monkeypatch):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchToken).where(
         SearchToken.entity_type == "person", SearchToken.entity_id == person.id)) > 0
+
+
+def test_the_person_s_documents_and_applications_keep_nothing_of_them(db, scene, app, tmp_path):
+    from werkzeug.datastructures import FileStorage
+
+    from crm.calls import services as call_services
+    from crm.calls.models import Application
+    from crm.documents import services as document_services
+    from crm.documents.models import Document
+    from tests.factories import application_data, make_call
+
+    app.config["DOCUMENTS_FOLDER"] = str(tmp_path)
+    document = document_services.attach(scene["officer"], scene["person"], FileStorage(
+        io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"CV {FIRST} {LAST}.pdf"))
+    call = make_call(scene["officer"])
+    details = {k: v for k, v in application_data(call).items()
+               if k in call_services.APPLICANT_FIELDS}
+    details.update(first_name=FIRST, last_name=LAST, name_arabic=ARABIC, email=EMAIL,
+                   phone=PHONE)
+    call_services.submit_application(call, details, {}, language="fr", notice_version="1",
+                                     address="", today=call.opens_on)
+    key = document.key
+    anonymize_person(scene["admin"], scene["person"])
+    db.session.expire_all()
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
+    assert not any(path.name == key for path in tmp_path.rglob("*"))
+    application = db.session.scalar(sa.select(Application))
+    assert EMAIL not in (application.email, application.first_name, application.last_name)
+    assert _every_trace(db) == []
