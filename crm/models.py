@@ -2,7 +2,7 @@
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
-from crm.calls.models import Answer, Application, Call, CallQuestion
+from crm.calls.models import Answer, Application, Call, CallQuestion, Criterion, Review, Score
 from crm.documents.models import Document
 from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.forums.models import Forum, ForumSession, Participation, ParticipationRole, SessionKind
@@ -35,7 +35,7 @@ from crm.search.models import SearchToken
 from crm.tags.models import Tag
 
 __all__ = [
-    "Answer", "Application", "Call", "CallQuestion", "Document",
+    "Answer", "Application", "Call", "CallQuestion", "Criterion", "Document", "Review", "Score",
     "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
     "ImpactNote", "ImpactTarget", "Indicator", "Instrument", "Measurement", "MeasurementSource",
     "OpportunityStatus", "Visibility",

@@ -37,6 +37,8 @@ EXPECTED: dict[str, set[Role]] = {
     "call.view": STAFF,
     "call.manage": {A, OF},
     "application.view": STAFF,
+    "application.review": {A, OF},
+    "application.decide": {A, OF},
     # documents: everyone reads what they may see of the record; managers add nothing
     "document.view": ALL,
     "document.add": {A, OF, IN},

@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "call.view": STAFF,
     "call.manage": EDITORS,
     "application.view": STAFF,
+    "application.review": EDITORS,  # the views check that the reviewer was assigned
+    "application.decide": EDITORS,
     # Documents follow the record they are attached to (the object rules below).
     "document.view": EVERYONE,
     "document.add": frozenset({ADMIN, OFFICER, INNOVATOR}),

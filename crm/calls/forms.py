@@ -9,6 +9,7 @@ from wtforms import (
     DecimalField,
     EmailField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -20,6 +21,7 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -237,3 +239,68 @@ def answers_as_data(application) -> dict:
                 value = None
         data[answer_name(answer.question)] = value
     return data
+
+
+class CriterionForm(CrmForm):
+    """A criterion of the rubric, named and described in three languages."""
+
+    label_ar = _text(_l("Criterion in Arabic"), 200)
+    label_fr = _text(_l("Criterion in French"), 200)
+    label_en = _text(_l("Criterion in English"), 200)
+    description_ar = _text(_l("What reviewers look at, in Arabic"), 2000, area=True)
+    description_fr = _text(_l("What reviewers look at, in French"), 2000, area=True)
+    description_en = _text(_l("What reviewers look at, in English"), 2000, area=True)
+    weight = IntegerField(_l("Weight (1 to 10)"), default=1, validators=[
+        InputRequired(REQUIRED),
+        NumberRange(min=1, max=10, message=_l("A whole number from 1 to 10."))])
+    scale_max = SelectField(_l("Scale"), default="5", choices=lambda: [
+        ("5", _l("From 1 to 5")), ("10", _l("From 0 to 10"))])
+
+
+class ReviewerForm(CrmForm):
+    reviewer_id = SelectField(_l("Reviewer"), choices=[],
+                              validators=[DataRequired(_l("Choose a reviewer."))])
+
+
+class ReviewForm(CrmForm):
+    comment = TextAreaField(_l("Comment"), filters=[_strip],
+                            validators=[Length(max=5000, message=TOO_LONG)])
+    conflict = BooleanField(_l("I declare a conflict of interest: I know the applicant or "
+                               "the organization, and I do not score this application."))
+
+
+def score_name(criterion) -> str:
+    return f"score_{criterion.id}"
+
+
+def review_form(criteria, **kwargs) -> ReviewForm:
+    """One choice a criterion, on its scale; required unless a conflict is declared."""
+
+    class Form(ReviewForm):
+        pass
+
+    for criterion in criteria:
+        choices = [SelectChoice(str(v), str(v))
+                   for v in range(criterion.scale_min, criterion.scale_max + 1)]
+        setattr(Form, score_name(criterion), RadioField(criterion.label, choices=choices,
+                                                        validators=[Optional()]))
+    return Form(**kwargs)
+
+
+DECISIONS = ("accept", "waitlist", "reject")
+
+
+def _decision_choices():
+    return [SelectChoice("accept", _l("Accept: create the project at stage “applied”")),
+            SelectChoice("waitlist", _l("Put on the waiting list")),
+            SelectChoice("reject", _l("Reject"))]
+
+
+class DecisionForm(CrmForm):
+    decision = RadioField(_l("Decision"), choices=_decision_choices,
+                          validators=[DataRequired(_l("Choose a decision."))])
+    reason = TextAreaField(_l("Reason (required to reject; sent to the applicant if you "
+                              "tell them)"), filters=[_strip],
+                           validators=[Length(max=2000, message=TOO_LONG)])
+    notify = BooleanField(_l("Tell the applicant of the rejection by email, in their "
+                             "language"))

@@ -77,6 +77,8 @@ class Call(TimestampMixin, VersionedMixin, db.Model):
     questions: Mapped[list[CallQuestion]] = relationship(
         back_populates="call", order_by="CallQuestion.position, CallQuestion.id",
         cascade="all, delete-orphan")
+    criteria: Mapped[list[Criterion]] = relationship(
+        order_by="Criterion.position, Criterion.id", cascade="all, delete-orphan")
 
     @property
     def title(self) -> str:
@@ -174,6 +176,8 @@ class Application(NamedInTwoScripts, TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("consent_given_at IS NOT NULL", name="consent_given"),
         CheckConstraint("status IN ('submitted', 'accepted', 'waitlisted', 'rejected')",
                         name="known_status"),
+        CheckConstraint("status <> 'rejected' OR decision_reason <> ''",
+                        name="rejected_with_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,8 +209,16 @@ class Application(NamedInTwoScripts, TimestampMixin, VersionedMixin, db.Model):
         ForeignKey("organizations.id", ondelete="SET NULL"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id",
                                                               ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
 
     call: Mapped[Call] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    reviews: Mapped[list[Review]] = relationship(back_populates="application",
+                                                 cascade="all, delete-orphan",
+                                                 order_by="Review.id")
     answers: Mapped[list[Answer]] = relationship(back_populates="application",
                                                  cascade="all, delete-orphan")
 
@@ -236,3 +248,80 @@ class Answer(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="answers")
     question: Mapped[CallQuestion] = relationship()
+
+
+class Criterion(db.Model):
+    """A criterion of the call's rubric: what reviewers score, its weight and its scale."""
+
+    __tablename__ = "call_criteria"
+    __table_args__ = (
+        CheckConstraint("weight BETWEEN 1 AND 10", name="weight_from_1_to_10"),
+        CheckConstraint("scale_max IN (5, 10)", name="scale_of_5_or_10"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label_fr: Mapped[str] = mapped_column(String(200), default="")
+    label_ar: Mapped[str] = mapped_column(String(200), default="")
+    label_en: Mapped[str] = mapped_column(String(200), default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_ar: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=5)  # 1 to 5, or 0 to 10
+
+    @property
+    def label(self) -> str:
+        return in_reader_language(self, "label")
+
+    @property
+    def description(self) -> str:
+        return in_reader_language(self, "description")
+
+    @property
+    def scale_min(self) -> int:
+        return 1 if self.scale_max == 5 else 0
+
+
+class Review(TimestampMixin, db.Model):
+    """A reviewer assigned to an application, and once submitted, their scores."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"),
+                                             index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None]
+    # A reviewer who knows the applicant says so, and scores nothing.
+    conflict: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+    scores: Mapped[list[Score]] = relationship(back_populates="review",
+                                               cascade="all, delete-orphan")
+
+
+class Score(db.Model):
+    __tablename__ = "review_scores"
+    __table_args__ = (
+        UniqueConstraint("review_id", "criterion_id"),
+        CheckConstraint("value BETWEEN 0 AND 10", name="value_from_0_to_10"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"),
+                                           index=True)
+    # A criterion that was scored cannot be removed from the rubric.
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("call_criteria.id",
+                                                         ondelete="RESTRICT"), index=True)
+    value: Mapped[int]
+
+    review: Mapped[Review] = relationship(back_populates="scores")

@@ -60,6 +60,11 @@ def list_applications(call_id: int) -> Select:
             .order_by(Application.created_at.desc(), Application.id.desc()))
 
 
+def application_of_project(project_id: int) -> Application | None:
+    """The application a project came from, when it came through a call."""
+    return db.session.scalar(db.select(Application).where(Application.project_id == project_id))
+
+
 def application_counts(call_ids: list[int]) -> dict[int, int]:
     query = (db.select(Application.call_id, func.count()).where(Application.call_id.in_(call_ids))
              .group_by(Application.call_id))

@@ -16,8 +16,8 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, require
-from crm.calls import services
-from crm.calls.forms import CallForm, QuestionForm
+from crm.calls import review, services
+from crm.calls.forms import CallForm, CriterionForm, DecisionForm, QuestionForm, ReviewerForm
 from crm.calls.models import Application, Call, CallQuestion, QuestionKind
 from crm.common.forms import EmptyForm
 from crm.common.listing import ListParams, paginate
@@ -26,6 +26,7 @@ from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.documents import services as documents_services
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.followups import services as followup_services
 from crm.forums.services import list_forums
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -100,10 +101,10 @@ def edit_call(call_id: int):
 def _render_call(call: Call, question_form: QuestionForm | None = None):
     if question_form is None and can(current_user, "call.manage"):
         question_form = QuestionForm(formdata=None)
-    params = ListParams.from_args(request.args, (), "-created_at")
-    applications = paginate(services.list_applications(call.id), params.page)
     return render_template("calls/show_call.html", call=call, today=local_today(),
-                           question_form=question_form, applications=applications,
+                           question_form=question_form, ranked=review.ranking(call),
+                           criterion_form=CriterionForm(formdata=None),
+                           decision_form=DecisionForm(formdata=None),
                            history=audit_history.history("call", call.id))
 
 
@@ -181,6 +182,15 @@ def show_application(call_id: int, application_id: int):
     application = db.session.get(Application, application_id)
     if application is None or application.call_id != call.id:
         abort(404)
-    return render_template("calls/show_application.html", call=call, application=application,
-                           documents=documents_services.documents_of(application),
-                           history=audit_history.history("application", application.id))
+    reviewer_form = ReviewerForm(formdata=None)
+    taken = {r.reviewer_id for r in application.reviews}
+    reviewer_form.reviewer_id.choices = [("", _("Choose a reviewer"))] + [
+        (str(u.id), u.display_name) for u in followup_services.assignees() if u.id not in taken]
+    return render_template(
+        "calls/show_application.html", call=call, application=application,
+        documents=documents_services.documents_of(application),
+        mine=review.review_of(application, current_user),
+        sees_scores=review.sees_scores(application, current_user),
+        weighted={r.id: review.weighted_score(r, call.criteria) for r in application.reviews},
+        reviewer_form=reviewer_form, decision_form=DecisionForm(formdata=None),
+        history=audit_history.history("application", application.id))

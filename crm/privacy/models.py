@@ -32,6 +32,7 @@ class ConsentPurpose(LabelledEnum):
 
 class ConsentSource(LabelledEnum):
     FORUM = "forum-registration"
+    APPLICATION = "call-application"
     PORTAL = "portal"
     PAPER = "paper-form"
     EMAIL = "email"
@@ -39,7 +40,8 @@ class ConsentSource(LabelledEnum):
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.FORUM: _l("Forum registration"), cls.PORTAL: _l("Portal"),
+        return {cls.FORUM: _l("Forum registration"), cls.APPLICATION: _l("Application form"),
+                cls.PORTAL: _l("Portal"),
                 cls.PAPER: _l("Signed paper form"), cls.EMAIL: _l("Email"),
                 cls.ORAL: _l("Oral, noted by an officer")}
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
+from crm.calls import services as call_services
 from crm.common.forms import conflict_rows
 from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
@@ -133,6 +134,7 @@ def _render_project(project: Project, move_form: MoveProjectForm | None = None,
         impact=impact_services.impact_panel([project.id]),
         history=audit_history.history("project", project.id),
         documents=document_services.documents_of(project),
+        application=call_services.application_of_project(project.id),
         document_owner=project, document_owner_type="project",
         sdg_labels=sdg_labels(),
     )

@@ -95,11 +95,17 @@ def _call_objects(world) -> dict:
         call, {k: v for k, v in application_data(call).items()
                if k in calls.APPLICANT_FIELDS} | {"phone": None},
         {}, language="fr", notice_version="1", address="", today=call.opens_on)
+    from crm.calls import review
+
+    criterion = review.add_criterion(world.officer, call, {"label_fr": "Impact", "weight": 1,
+                                                           "scale_max": 5})
+    assigned = review.assign(world.officer, filed.application, world.officer)
     document = documents.attach(world.officer, world.b.organization, FileStorage(
         io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "statuts.pdf"))
     return {"call_id": call.id, "question_id": call.questions[0].id,
             "application_id": filed.application.id, "document_id": document.id,
-            "owner_type": "organization", "owner_id": world.b.organization.id}
+            "owner_type": "organization", "owner_id": world.b.organization.id,
+            "criterion_id": criterion.id, "review_id": assigned.id}
 
 
 def _privacy_objects(world) -> dict:

@@ -1,0 +1,192 @@
+"""Reviewing and deciding: a rubric, reviewers who score without seeing each other until they
+submit, a ranking by weighted score, and decisions that turn an application into a project."""
+
+import pytest
+
+from crm.auth.models import Role
+from crm.calls import review, services
+from crm.calls.models import Application, ApplicationStatus, Review
+from crm.common.time import local_today
+from crm.extensions import db
+from crm.organizations.models import Organization
+from crm.people.models import Person
+from crm.privacy.models import Consent, ConsentSource
+from crm.projects.models import Project
+from tests.factories import (
+    PASSWORD,
+    application_data,
+    make_call,
+    make_organization,
+    make_person,
+    make_user,
+)
+
+
+def _file(call, **details):
+    data = {k: v for k, v in application_data(call).items() if k in services.APPLICANT_FIELDS}
+    data.update(phone=None, **details)
+    return services.submit_application(call, data, {}, language="ar", notice_version="2026-12",
+                                       address="", today=local_today()).application
+
+
+def _rubric(officer, call):
+    review.add_criterion(officer, call, {"label_fr": "Impact", "weight": 3, "scale_max": 5})
+    review.add_criterion(officer, call, {"label_fr": "Équipe", "weight": 1, "scale_max": 10})
+    return call.criteria
+
+
+def _client(app, user):
+    client = app.test_client()
+    assert client.post("/login", data={"email": user.email,
+                                       "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_the_weighted_score_puts_each_criterion_on_its_scale(app):
+    officer = make_user(Role.OFFICER)
+    call = make_call(officer)
+    impact, team = _rubric(officer, call)
+    application = _file(call)
+    mine = review.assign(officer, application, officer)
+    review.submit_review(mine, call.criteria, {impact.id: 5, team.id: 0}, "", False)
+    # impact 5 on 1..5 is 100%, team 0 on 0..10 is 0%: (3 * 100 + 1 * 0) / 4
+    assert review.weighted_score(mine, call.criteria) == 75
+
+
+def test_two_reviewers_score_blind_and_the_call_ranks_the_applications(app):
+    officer, first, second = (make_user(Role.OFFICER) for _ in range(3))
+    call = make_call(officer)
+    impact, team = _rubric(officer, call)
+    strong, weak = _file(call, first_name="Salma"), _file(call, first_name="Omar",
+                                                         email="omar@example.org")
+    client = _client(app, officer)
+    for application in (strong, weak):
+        for reviewer in (first, second):
+            response = client.post(
+                f"/calls/{call.id}/applications/{application.id}/reviewers",
+                data={"reviewer_id": str(reviewer.id)})
+            assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Review)) == 4
+
+    first_client, second_client = _client(app, first), _client(app, second)
+    url = f"/calls/{call.id}/applications/{strong.id}/review"
+    response = first_client.post(url, data={f"score_{impact.id}": "5", f"score_{team.id}": "8",
+                                            "comment": "Très solide"})
+    assert response.status_code == 302
+    page = second_client.get(f"/calls/{call.id}/applications/{strong.id}").text
+    assert "Très solide" not in page and "shown once you submit your own" in page
+    incomplete = second_client.post(url, data={f"score_{impact.id}": "4"})
+    assert incomplete.status_code == 422 and "Score every criterion." in incomplete.text
+    second_client.post(url, data={f"score_{impact.id}": "4", f"score_{team.id}": "6"})
+    assert "Très solide" in second_client.get(f"/calls/{call.id}/applications/{strong.id}").text
+    assert second_client.post(url, data={f"score_{impact.id}": "1", f"score_{team.id}": "1"}
+                              ).status_code == 200  # submitted once: nothing changes
+    weak_url = f"/calls/{call.id}/applications/{weak.id}/review"
+    first_client.post(weak_url, data={f"score_{impact.id}": "2", f"score_{team.id}": "3"})
+    second_client.post(weak_url, data={"conflict": "y"})
+
+    ranked = review.ranking(call)
+    assert [row.application.id for row in ranked] == [strong.id, weak.id]
+    assert ranked[0].score == pytest.approx((95 + 71.25) / 2) and ranked[0].spread > 0
+    assert (ranked[1].conflicts, ranked[1].missing, len(ranked[1].scores)) == (1, 0, 1)
+    assert "Salma" in client.get(f"/calls/{call.id}").text
+
+
+def test_only_the_assigned_reviewers_score_an_application(app, client, login_as):
+    officer = make_user(Role.OFFICER)
+    call = make_call(officer)
+    application = _file(call)
+    login_as(Role.OFFICER)
+    url = f"/calls/{call.id}/applications/{application.id}/review"
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"comment": "x"}).status_code == 404
+    login_as(Role.MANAGER)
+    assert client.get(url).status_code == 404
+    assert db.session.scalar(db.select(Review.id)) is None
+
+
+def test_accepting_creates_the_project_at_applied_with_the_known_person(app, client, login_as):
+    officer = login_as(Role.OFFICER)
+    known = make_person(officer, first_name="Salma", last_name="Benali",
+                        email="salma@example.org")
+    organization = make_organization(officer, name="Association Tamkine")
+    call = make_call(officer)
+    application = _file(call)
+    response = client.post(f"/calls/{call.id}/applications/{application.id}/decision",
+                           data={"decision": "accept"}, follow_redirects=True)
+    assert "The decision was recorded." in response.text
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.ACCEPTED
+    assert (application.person_id, application.organization_id) == (known.id, organization.id)
+    project = db.session.get(Project, application.project_id)
+    assert project.stage.code == "applied" and project.name == "Atelier couture"
+    assert project.cohort_name == "2027" and project.officer_id == officer.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(Person)) == 1
+    consent = db.session.scalar(db.select(Consent).where(Consent.person_id == known.id))
+    assert consent.source == ConsentSource.APPLICATION
+    board = client.get("/pipeline").text
+    assert "Atelier couture" in board
+    assert "to the call" in client.get(f"/projects/{project.id}").text
+    assert "created from this application" in client.get(
+        f"/calls/{call.id}/applications/{application.id}").text
+    again = client.post(f"/calls/{call.id}/applications/{application.id}/decision",
+                        data={"decision": "reject", "reason": "x"}, follow_redirects=True)
+    assert "already decided" in again.text
+
+
+def test_a_new_applicant_becomes_a_new_person_and_organization(app, client, login_as):
+    login_as(Role.OFFICER)
+    call = make_call()
+    application = _file(call, organization_name="Coopérative Argane Tiznit",
+                        organization_name_arabic="تعاونية أركان تيزنيت")
+    client.post(f"/calls/{call.id}/applications/{application.id}/decision",
+                data={"decision": "accept"})
+    organization = db.session.scalar(db.select(Organization))
+    assert organization.name == "Coopérative Argane Tiznit"
+    assert [m.person.email for m in organization.memberships] == ["salma@example.org"]
+
+
+def test_rejecting_needs_a_reason_and_tells_the_applicant_in_their_language(
+        app, client, login_as, smtp_server):
+    login_as(Role.OFFICER)
+    call = make_call()
+    application = _file(call)
+    url = f"/calls/{call.id}/applications/{application.id}/decision"
+    response = client.post(url, data={"decision": "reject"}, follow_redirects=True)
+    assert "Give the reason for the rejection." in response.text
+    client.post(url, data={"decision": "reject", "reason": "Hors du territoire",
+                           "notify": "y"})
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.REJECTED
+    (message,) = smtp_server.messages
+    body = message.get_content()
+    assert "Hors du territoire" in body and "نداء الاحتضان 2027" in body
+    assert message["Content-Language"] == "ar"
+
+
+def test_bulk_decisions_skip_what_was_already_decided(app, client, login_as):
+    login_as(Role.OFFICER)
+    call = make_call()
+    first, second = _file(call), _file(call, email="b@example.org")
+    client.post(f"/calls/{call.id}/applications/{first.id}/decision",
+                data={"decision": "waitlist"})
+    page = client.post(f"/calls/{call.id}/decisions", data={
+        "application_id": [str(first.id), str(second.id)], "decision": "waitlist"},
+        follow_redirects=True)
+    assert "1 application decided." in page.text and "1 was already decided" in page.text
+    statuses = set(db.session.scalars(db.select(Application.status)))
+    assert statuses == {ApplicationStatus.WAITLISTED}
+    assert client.post(f"/calls/{call.id}/decisions", data={
+        "application_id": ["x", "99999999999999"], "decision": "accept"}).status_code == 302
+
+
+def test_managers_read_the_ranking_but_do_not_decide(app, client, login_as):
+    call = make_call()
+    application = _file(call)
+    login_as(Role.MANAGER)
+    assert client.get(f"/calls/{call.id}").status_code == 200
+    response = client.post(f"/calls/{call.id}/applications/{application.id}/decision",
+                           data={"decision": "accept"})
+    assert response.status_code == 404
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.SUBMITTED
