@@ -31,6 +31,7 @@ def seed_users() -> list[User]:
 
 def seed_demo() -> list[User]:
     """Create (or complete) the demo data; running it twice adds nothing."""
+    from crm.demo.calls import seed_call
     from crm.demo.forum import seed_forum
     from crm.demo.funding import seed_funding
     from crm.demo.impact import seed_impact
@@ -45,4 +46,5 @@ def seed_demo() -> list[User]:
     seed_funding()
     seed_impact()
     seed_portal()
+    seed_call(next(u for u in users if u.role == Role.OFFICER))
     return users

@@ -303,3 +303,24 @@ def test_a_new_file_replaces_the_old_one_and_no_file_keeps_it(client, app, tmp_p
     page = client.get(f"/calls/{call.id}/applications/{application.id}")
     assert "v2.pdf" in page.text and f"/documents/{document.id}" in page.text
     assert client.get(f"/documents/{document.id}").data == PDF + b"%v2"
+
+
+def test_hostile_input_on_the_public_form_is_a_clear_error_never_a_500(client):
+    officer = make_user(Role.OFFICER)
+    call = make_call(actor=officer)
+    number = services.add_question(officer, call, QuestionKind.NUMBER, False,
+                                   {"label_fr": "Emplois"})
+    date_question = services.add_question(officer, call, QuestionKind.DATE, False,
+                                          {"label_fr": "Création"})
+    data = application_data(call, first_name="Sal\x00ma", **{
+        f"answer_{number.id}": "9" * 40, f"answer_{date_question.id}": "2024-02-31",
+        f"answer_{call.questions[1].id}": "99999999999999999999", "region": "mars",
+        "organization_kind": "\x00"})
+    response = client.post(f"/apply/{call.slug}", data=data)
+    assert response.status_code == 422
+    assert "This text contains a character that is not allowed." in response.text
+    assert "Enter a number of at most" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 0
+    assert client.get(f"/apply/{'x' * 500}").status_code == 404
+    assert client.get("/apply/application/%00").status_code in (400, 404)
+    assert client.get(f"/calls/{'9' * 30}").status_code in (302, 404)
