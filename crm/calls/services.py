@@ -60,6 +60,28 @@ def list_applications(call_id: int) -> Select:
             .order_by(Application.created_at.desc(), Application.id.desc()))
 
 
+def figures(call_id: int) -> dict[str, list[tuple[object, int]]]:
+    """How many applications the call received, by status, by region and by kind of
+    organization, the largest first (one GROUP BY each)."""
+    result = {}
+    for name, column in (("status", Application.status), ("region", Application.region),
+                         ("kind", Application.organization_kind)):
+        query = (db.select(column, func.count()).where(Application.call_id == call_id)
+                 .group_by(column).order_by(func.count().desc(), column))
+        result[name] = [(value, count) for value, count in db.session.execute(query)]
+    return result
+
+
+def applications_of_person(person) -> list[Application]:
+    """The applications a person filed: linked to them once accepted, else under their
+    email; the latest first."""
+    condition = Application.person_id == person.id
+    if person.email:
+        condition = condition | (func.lower(Application.email) == person.email.lower())
+    return list(db.session.scalars(db.select(Application).where(condition)
+                                   .order_by(Application.created_at.desc())))
+
+
 def application_of_project(project_id: int) -> Application | None:
     """The application a project came from, when it came through a call."""
     return db.session.scalar(db.select(Application).where(Application.project_id == project_id))

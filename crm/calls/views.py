@@ -103,6 +103,7 @@ def _render_call(call: Call, question_form: QuestionForm | None = None):
         question_form = QuestionForm(formdata=None)
     return render_template("calls/show_call.html", call=call, today=local_today(),
                            question_form=question_form, ranked=review.ranking(call),
+                           figures=services.figures(call.id),
                            criterion_form=CriterionForm(formdata=None),
                            decision_form=DecisionForm(formdata=None),
                            history=audit_history.history("call", call.id))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
+from crm.calls import services as calls
 from crm.common.time import utcnow
 from crm.extensions import db
 from crm.followups.models import FollowUp, FollowUpStatus
@@ -81,6 +82,7 @@ def home_context(user: User) -> dict:
         "projects_by_org": by_org,
         "next_followups": next_shared_followups(person.id, [o.id for o in orgs], project_ids),
         "funding": _funding_by_project(project_ids),
+        "applications": calls.applications_of_person(person),
     }
 
 

@@ -134,10 +134,17 @@ def _render_project(project: Project, move_form: MoveProjectForm | None = None,
         impact=impact_services.impact_panel([project.id]),
         history=audit_history.history("project", project.id),
         documents=document_services.documents_of(project),
-        application=call_services.application_of_project(project.id),
+        **_application_panel(project),
         document_owner=project, document_owner_type="project",
         sdg_labels=sdg_labels(),
     )
+
+
+def _application_panel(project) -> dict:
+    """The application the project came from, with its files, when it came through a call."""
+    application = call_services.application_of_project(project.id)
+    files = document_services.documents_of(application) if application else []
+    return {"application": application, "application_documents": files}
 
 
 @bp.get("/<int:project_id>")

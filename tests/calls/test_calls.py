@@ -298,11 +298,16 @@ def test_a_new_file_replaces_the_old_one_and_no_file_keeps_it(client, app, tmp_p
     (document,) = db.session.scalars(db.select(Document))
     assert document.filename == "v2.pdf" and _stored(app) == [document.key]
 
-    login_as(Role.MANAGER)
+    login_as(Role.OFFICER)
     application = db.session.scalar(db.select(Application))
     page = client.get(f"/calls/{call.id}/applications/{application.id}")
     assert "v2.pdf" in page.text and f"/documents/{document.id}" in page.text
     assert client.get(f"/documents/{document.id}").data == PDF + b"%v2"
+    client.post(f"/calls/{call.id}/applications/{application.id}/decision",
+                data={"decision": "accept"})
+    db.session.refresh(application)
+    project_page = client.get(f"/projects/{application.project_id}").text
+    assert "v2.pdf" in project_page and f"/documents/{document.id}" in project_page
 
 
 def test_hostile_input_on_the_public_form_is_a_clear_error_never_a_500(client):
@@ -324,3 +329,15 @@ def test_hostile_input_on_the_public_form_is_a_clear_error_never_a_500(client):
     assert client.get(f"/apply/{'x' * 500}").status_code == 404
     assert client.get("/apply/application/%00").status_code in (400, 404)
     assert client.get(f"/calls/{'9' * 30}").status_code in (302, 404)
+
+
+def test_an_innovator_sees_their_own_applications_in_the_portal(world, log_in):
+    call = make_call()
+    mine = application_data(call, email=world.a.person.email.upper(), project_name="Mon four")
+    theirs = application_data(call, email=world.b.person.email, project_name="Leur four")
+    for data in (mine, theirs):
+        details = {k: v for k, v in data.items() if k in services.APPLICANT_FIELDS}
+        services.submit_application(call, details | {"phone": None}, {}, language="fr",
+                                    notice_version="1", address="", today=local_today())
+    page = log_in(world.a.user).get("/").text
+    assert "Your applications" in page and "Mon four" in page and "Leur four" not in page

@@ -190,3 +190,19 @@ def test_managers_read_the_ranking_but_do_not_decide(app, client, login_as):
     assert response.status_code == 404
     db.session.refresh(application)
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_call_counts_its_applications_by_status_region_and_kind(app, client, login_as):
+    officer = login_as(Role.OFFICER)
+    call = make_call(officer)
+    _file(call)
+    _file(call, email="b@example.org", region=None, organization_kind="cooperative")
+    rejected = _file(call, email="c@example.org")
+    client.post(f"/calls/{call.id}/applications/{rejected.id}/decision",
+                data={"decision": "reject", "reason": "Hors délai"})
+    figures = services.figures(call.id)
+    assert [(v.value, n) for v, n in figures["status"]] == [("submitted", 2), ("rejected", 1)]
+    assert [(v and v.value, n) for v, n in figures["region"]] == [("souss-massa", 2), (None, 1)]
+    assert [(v.value, n) for v, n in figures["kind"]] == [("association", 2), ("cooperative", 1)]
+    page = client.get(f"/calls/{call.id}").text
+    assert "By region" in page and "Souss-Massa" in page and "Not given" in page
