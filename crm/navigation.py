@@ -26,6 +26,7 @@ NAV_ITEMS = [
     NavItem("forums.list_forums", _l("Forums"), "forum.view"),
     NavItem("funding.list_funders", _l("Funders"), "funder.view"),
     NavItem("calls.list_calls", _l("Calls"), "call.view"),
+    NavItem("reviews.my_reviews", _l("My reviews"), "application.review"),
     NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
     NavItem("reports.index", _l("Reports"), "report.view"),
     NavItem("pipeline.list_stages", _l("Stages"), "stages.manage", settings=True),

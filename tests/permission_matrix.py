@@ -2,8 +2,8 @@
 
 from crm.auth.models import Role
 
-A, M, OF, IN = Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.INNOVATOR
-ALL = {A, M, OF, IN}
+A, M, OF, IN, R = Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.INNOVATOR, Role.REVIEWER
+ALL = {A, M, OF, IN, R}
 STAFF = {A, M, OF}
 
 EXPECTED: dict[str, set[Role]] = {
@@ -36,8 +36,9 @@ EXPECTED: dict[str, set[Role]] = {
     # calls for applications: officers write them, the whole team reads the applications
     "call.view": STAFF,
     "call.manage": {A, OF},
-    "application.view": STAFF,
-    "application.review": {A, OF},
+    # external reviewers: the applications given to them, nothing else
+    "application.view": STAFF | {R},
+    "application.review": {A, OF, R},
     "application.decide": {A, OF},
     # documents: everyone reads what they may see of the record; managers add nothing
     "document.view": ALL,

@@ -23,6 +23,7 @@ class Role(LabelledEnum):
     MANAGER = "manager"
     OFFICER = "officer"
     INNOVATOR = "innovator"
+    REVIEWER = "reviewer"  # an external reviewer: only the applications given to them
 
     @classmethod
     def _labels(cls) -> dict:
@@ -31,6 +32,7 @@ class Role(LabelledEnum):
             cls.MANAGER: _l("Manager"),
             cls.OFFICER: _l("Program officer"),
             cls.INNOVATOR: _l("Innovator"),
+            cls.REVIEWER: _l("External reviewer"),
         }
 
 

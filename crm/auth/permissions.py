@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from crm.auth.models import Role
 
 ADMIN, MANAGER, OFFICER, INNOVATOR = Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.INNOVATOR
+REVIEWER = Role.REVIEWER
 EVERYONE = frozenset(Role)
 STAFF = frozenset({ADMIN, MANAGER, OFFICER})
 
@@ -54,8 +55,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "import.run": EDITORS,
     "call.view": STAFF,
     "call.manage": EDITORS,
-    "application.view": STAFF,
-    "application.review": EDITORS,  # the views check that the reviewer was assigned
+    # External reviewers see and score only the applications given to them (object rule).
+    "application.view": STAFF | {REVIEWER},
+    "application.review": EDITORS | {REVIEWER},  # the views check the reviewer was assigned
     "application.decide": EDITORS,
     # Documents follow the record they are attached to (the object rules below).
     "document.view": EVERYONE,
@@ -179,7 +181,7 @@ def _may_read_document(user, document) -> bool:
     if user.role == INNOVATOR:
         return owner.__tablename__ != "applications" and _INNOVATOR_RULES[owner.__tablename__](
             user, owner)
-    return can(user, f"{document.owner_type}.view", owner)
+    return can(user, f"{document.owner_type}.view", owner)  # reviewers: their applications
 
 
 def _may_remove_document(user, document) -> bool:
@@ -189,7 +191,15 @@ def _may_remove_document(user, document) -> bool:
     return _may_add_document(user, owner)
 
 
+def _reviews_it_or_staff(user, application) -> bool:
+    """Staff read every application; an external reviewer only those given to them."""
+    if user.role != REVIEWER:
+        return True
+    return any(review.reviewer_id == user.id for review in application.reviews)
+
+
 OBJECT_RULES: dict[str, Callable] = {
+    "application.view": _reviews_it_or_staff,
     "document.view": _may_read_document,
     "document.add": _may_add_document,
     "document.remove": _may_remove_document,

@@ -45,8 +45,13 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
 
 
-def make_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "e": user.session_epoch})
+def make_token(user: User, hours: int | None = None) -> str:
+    """The signed link's secret; `hours` it works (the reset's setting unless given: an
+    invitation to choose a first password lasts days)."""
+    data = {"u": user.id, "e": user.session_epoch}
+    if hours is not None:
+        data["h"] = hours
+    return _serializer().dumps(data)
 
 
 def _message(user: User) -> EmailMessage:
@@ -91,9 +96,12 @@ def send_reset(user_id: int) -> None:
 
 def load(token: str) -> User:
     """The user this reset link is for, or ResetLinkError saying why it opens nothing."""
-    max_age = current_app.config["PASSWORD_RESET_HOURS"] * 3600
     try:
-        data = _serializer().loads(token, max_age=max_age)
+        data = _serializer().loads(token)  # signed by us: its lifetime can be read
+        hours = data.get("h") if isinstance(data, dict) else None
+        if not isinstance(hours, int):
+            hours = current_app.config["PASSWORD_RESET_HOURS"]
+        _serializer().loads(token, max_age=hours * 3600)
     except SignatureExpired as error:
         raise ResetLinkError("expired") from error
     except BadSignature as error:

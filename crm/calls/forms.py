@@ -304,3 +304,18 @@ class DecisionForm(CrmForm):
                            validators=[Length(max=2000, message=TOO_LONG)])
     notify = BooleanField(_l("Tell the applicant of the rejection by email, in their "
                              "language"))
+
+
+def _language_choices():
+    return [("ar", "العربية"), ("fr", "Français"), ("en", "English")]
+
+
+class InviteReviewerForm(CrmForm):
+    """An external reviewer: who, and the language of their account and emails."""
+
+    full_name = StringField(_l("Full name"), filters=[_strip], validators=[
+        DataRequired(REQUIRED), Length(max=200, message=TOO_LONG)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[
+        DataRequired(REQUIRED), Length(max=254, message=TOO_LONG),
+        Email(_l("This is not a valid email address."))])
+    language = SelectField(_l("Language"), choices=_language_choices, default="fr")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from crm.audit import services as audit
+from crm.auth.models import Role, User
 from crm.auth.permissions import can_be_assigned
 from crm.calls.models import LANGUAGES, Application, Call, Criterion, Review, Score
 from crm.common.time import utcnow
@@ -47,10 +48,25 @@ def remove_criterion(actor, call: Call, criterion: Criterion) -> None:
 
 # -- reviewers --------------------------------------------------------------------------------
 
+def may_review(user) -> bool:
+    """Program officers, administrators and external reviewers, while their account is
+    active."""
+    return user is not None and user.active and (
+        can_be_assigned(user) or user.role == Role.REVIEWER)
+
+
+def reviewers() -> list[User]:
+    """Who applications may be given to for review, by name."""
+    query = (db.select(User).where(User.active.is_(True),
+                                   User.role.in_([Role.ADMIN, Role.OFFICER, Role.REVIEWER]))
+             .order_by(User.full_name, User.email))
+    return [user for user in db.session.scalars(query) if may_review(user)]
+
+
 def assign(actor, application: Application, reviewer) -> Review:
-    if reviewer is None or not can_be_assigned(reviewer):
-        raise ServiceError(_l("Reviews are given to program officers and administrators."),
-                           field="reviewer_id")
+    if not may_review(reviewer):
+        raise ServiceError(_l("Reviews are given to program officers, administrators and "
+                              "external reviewers."), field="reviewer_id")
     if any(r.reviewer_id == reviewer.id for r in application.reviews):
         raise ServiceError(_l("%(name)s already reviews this application.",
                               name=reviewer.display_name), field="reviewer_id")
@@ -75,6 +91,14 @@ def unassign(actor, review: Review) -> None:
 
 def review_of(application: Application, user) -> Review | None:
     return next((r for r in application.reviews if r.reviewer_id == user.id), None)
+
+
+def reviews_of(user) -> list[Review]:
+    """The reviews given to `user`, those still to submit first."""
+    return list(db.session.scalars(
+        db.select(Review).where(Review.reviewer_id == user.id)
+        .options(db.joinedload(Review.application).joinedload(Application.call))
+        .order_by(Review.submitted_at.is_not(None), Review.id.desc())))
 
 
 def sees_scores(application: Application, user) -> bool:

@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from crm.auth.models import User
 from crm.auth.permissions import require
-from crm.calls import decisions, review, services
+from crm.calls import decisions, external, review, services
 from crm.calls.forms import (
     DECISIONS,
     CriterionForm,
     DecisionForm,
+    InviteReviewerForm,
     ReviewerForm,
     review_form,
     score_name,
@@ -24,7 +25,6 @@ from crm.common.web import actor, found_or_404, report_service_error
 from crm.documents import services as documents_services
 from crm.errors import ServiceError
 from crm.extensions import db
-from crm.followups import services as followups
 
 bp = Blueprint("reviews", __name__, url_prefix="/calls")
 
@@ -88,7 +88,7 @@ def remove_criterion(call_id: int, criterion_id: int):
 def assign_reviewer(call_id: int, application_id: int):
     application = _application_or_404(_call_or_404(call_id), application_id)
     form = ReviewerForm()
-    form.reviewer_id.choices = [(str(u.id), u.display_name) for u in followups.assignees()]
+    form.reviewer_id.choices = [(str(u.id), u.display_name) for u in review.reviewers()]
     if form.validate_on_submit():
         try:
             reviewer = db.session.get(User, int(form.reviewer_id.data))
@@ -194,8 +194,23 @@ def decide_several(call_id: int):
 @bp.get("/reviews")
 @require("application.review")
 def my_reviews():
-    reviews = db.session.scalars(
-        db.select(Review).where(Review.reviewer_id == current_user.id)
-        .options(db.joinedload(Review.application).joinedload(Application.call))
-        .order_by(Review.submitted_at.is_not(None), Review.id.desc())).all()
-    return render_template("calls/my_reviews.html", reviews=reviews)
+    return render_template("calls/my_reviews.html", reviews=review.reviews_of(current_user))
+
+
+@bp.post("/<int:call_id>/reviewers/invite")
+@require("call.manage")
+def invite_reviewer(call_id: int):
+    call = _call_or_404(call_id)
+    form = InviteReviewerForm()
+    if form.validate_on_submit():
+        try:
+            reviewer = external.invite(actor(), call, form.email.data, form.full_name.data,
+                                       form.language.data)
+        except ServiceError as error:
+            flash(str(error.message), "danger")
+        else:
+            flash(_("%(name)s was invited by email; give them applications to review.",
+                    name=reviewer.display_name), "success")
+    else:
+        _flash_errors(form)
+    return redirect(url_for("calls.show_call", call_id=call.id, _anchor="reviewers"))

@@ -15,9 +15,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.audit import history as audit_history
-from crm.auth.permissions import can, require
+from crm.auth.permissions import can, ensure, require
 from crm.calls import review, services
-from crm.calls.forms import CallForm, CriterionForm, DecisionForm, QuestionForm, ReviewerForm
+from crm.calls.forms import (
+    CallForm,
+    CriterionForm,
+    DecisionForm,
+    InviteReviewerForm,
+    QuestionForm,
+    ReviewerForm,
+)
 from crm.calls.models import Application, Call, CallQuestion, QuestionKind
 from crm.common.forms import EmptyForm
 from crm.common.listing import ListParams, paginate
@@ -26,7 +33,6 @@ from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.documents import services as documents_services
 from crm.errors import ServiceError
 from crm.extensions import db
-from crm.followups import services as followup_services
 from crm.forums.services import list_forums
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -105,6 +111,7 @@ def _render_call(call: Call, question_form: QuestionForm | None = None):
                            question_form=question_form, ranked=review.ranking(call),
                            figures=services.figures(call.id),
                            criterion_form=CriterionForm(formdata=None),
+                           invite_form=InviteReviewerForm(formdata=None),
                            decision_form=DecisionForm(formdata=None),
                            history=audit_history.history("call", call.id))
 
@@ -183,10 +190,12 @@ def show_application(call_id: int, application_id: int):
     application = db.session.get(Application, application_id)
     if application is None or application.call_id != call.id:
         abort(404)
+    ensure(actor(), "application.view", application)
     reviewer_form = ReviewerForm(formdata=None)
     taken = {r.reviewer_id for r in application.reviews}
     reviewer_form.reviewer_id.choices = [("", _("Choose a reviewer"))] + [
-        (str(u.id), u.display_name) for u in followup_services.assignees() if u.id not in taken]
+        (str(u.id), f"{u.display_name} ({u.role.label})")
+        for u in review.reviewers() if u.id not in taken]
     return render_template(
         "calls/show_application.html", call=call, application=application,
         documents=documents_services.documents_of(application),

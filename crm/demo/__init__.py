@@ -12,6 +12,7 @@ DEMO_USERS = [
     ("officer@demo.crm", Role.OFFICER, "ar", "سلمى العلوي"),
     ("officer2@demo.crm", Role.OFFICER, "fr", "Youssef Tazi"),
     ("innovator@demo.crm", Role.INNOVATOR, "fr", "Nadia El Amrani"),
+    ("reviewer@demo.crm", Role.REVIEWER, "en", "Leila Bennis"),
 ]
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.auth.permissions import public, require
+from crm.calls import review
 from crm.common.forms import LanguageForm
 from crm.common.urls import safe_redirect_target
 from crm.database import is_database_reachable
@@ -39,8 +40,12 @@ def _manager_home(user: User) -> dict:
 
 
 # What each role's home page shows beyond the shared frame (its template is named the same).
+def _reviewer_home(user: User) -> dict:
+    return {"reviews": review.reviews_of(user)}
+
+
 HOME_CONTEXT = {Role.OFFICER: _officer_home, Role.MANAGER: _manager_home,
-                Role.INNOVATOR: _innovator_home}
+                Role.INNOVATOR: _innovator_home, Role.REVIEWER: _reviewer_home}
 
 
 @bp.get("/")

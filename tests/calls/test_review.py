@@ -3,7 +3,7 @@ submit, a ranking by weighted score, and decisions that turn an application into
 
 import pytest
 
-from crm.auth.models import Role
+from crm.auth.models import Role, User
 from crm.calls import review, services
 from crm.calls.models import Application, ApplicationStatus, Review
 from crm.common.time import local_today
@@ -206,3 +206,53 @@ def test_the_call_counts_its_applications_by_status_region_and_kind(app, client,
     assert [(v.value, n) for v, n in figures["kind"]] == [("association", 2), ("cooperative", 1)]
     page = client.get(f"/calls/{call.id}").text
     assert "By region" in page and "Souss-Massa" in page and "Not given" in page
+
+
+def test_an_external_reviewer_is_invited_chooses_a_password_and_sees_only_their_applications(
+        app, client, login_as, smtp_server):
+    officer = login_as(Role.OFFICER)
+    call = make_call(officer)
+    impact, team = _rubric(officer, call)
+    given, other = _file(call), _file(call, email="other@example.org", first_name="Omar")
+    response = client.post(f"/calls/{call.id}/reviewers/invite", data={
+        "full_name": "Leila Experte", "email": "leila@partner.org", "language": "fr"},
+        follow_redirects=True)
+    assert "Leila Experte was invited by email" in response.text
+    reviewer = db.session.scalar(db.select(User).where(User.email == "leila@partner.org"))
+    assert reviewer.role == Role.REVIEWER
+    client.post(f"/calls/{call.id}/applications/{given.id}/reviewers",
+                data={"reviewer_id": str(reviewer.id)})
+
+    (message,) = smtp_server.messages
+    link = next(line for line in message.get_content().splitlines() if "/password/" in line)
+    guest = app.test_client()
+    path = link.split("127.0.0.1:5000", 1)[1]
+    chosen = guest.post(path, data={"password": "une-phrase-de-passe-longue",
+                                    "confirm": "une-phrase-de-passe-longue"})
+    assert chosen.status_code in (200, 302)
+    guest.post("/login", data={"email": "leila@partner.org",
+                               "password": "une-phrase-de-passe-longue"})
+    home = guest.get("/").text
+    assert "Mes évaluations" in home and given.display_name in home  # her language: French
+    assert other.display_name not in home
+    page = guest.get(f"/calls/{call.id}/applications/{given.id}").text
+    assert "Atelier couture" in page and given.email not in page  # no contact details
+    for url in (f"/calls/{call.id}/applications/{other.id}", f"/calls/{call.id}", "/calls",
+                f"/calls/{call.id}/applications/{other.id}/review", "/projects", "/people"):
+        assert guest.get(url).status_code == 404, url
+    url = f"/calls/{call.id}/applications/{given.id}/review"
+    assert guest.post(url, data={f"score_{impact.id}": "3", f"score_{team.id}": "7"}
+                      ).status_code == 302
+    assert db.session.scalar(db.select(Review.submitted_at).where(
+        Review.reviewer_id == reviewer.id)) is not None
+
+
+def test_an_invitation_that_cannot_be_sent_keeps_no_account(app, client, login_as):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens there
+    login_as(Role.OFFICER)
+    call = make_call()
+    response = client.post(f"/calls/{call.id}/reviewers/invite", data={
+        "full_name": "Leila", "email": "leila@partner.org", "language": "ar"},
+        follow_redirects=True)
+    assert "Nothing was saved" in response.text
+    assert db.session.scalar(db.select(User).where(User.email == "leila@partner.org")) is None

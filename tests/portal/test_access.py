@@ -153,6 +153,7 @@ def everyone(world, log_in):
     clients = {role: log_in(make_user(role)) for role in (Role.ADMIN, Role.MANAGER)}
     clients[Role.OFFICER] = log_in(make_user(Role.OFFICER))
     clients["innovator_a"] = log_in(world.a.user)
+    clients[Role.REVIEWER] = log_in(make_user(Role.REVIEWER))  # given no application
     return clients
 
 
@@ -205,6 +206,19 @@ def test_an_innovator_gets_404_for_anything_of_another_organization(app, world, 
             assert response.status_code == 404, (method, rule.endpoint, response.status_code)
             checked += 1
     assert checked > 80  # the walk did reach the routes
+    assert _row_counts(app) == before
+
+
+def test_an_external_reviewer_gets_404_for_anything_not_given_to_them(app, world, everyone):
+    ids = _ids_of(world.b) | _extra_objects(world)
+    client = everyone[Role.REVIEWER]
+    before = _row_counts(app)
+    for rule, permission, methods in _routes(app):
+        if permission == "public" or not rule.arguments:
+            continue
+        for method in methods:
+            response = _call(client, method, _url(app, rule, ids))
+            assert response.status_code == 404, (method, rule.endpoint, response.status_code)
     assert _row_counts(app) == before
 
 
