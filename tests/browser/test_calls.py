@@ -67,6 +67,7 @@ def _file_on_a_phone(browser, live_server) -> str:
 
 def _score(page, live_server, call, application_id, values) -> None:
     page.goto(f"{live_server}/calls/{call['id']}/applications/{application_id}/review")
+    assert serious_accessibility_violations(page) == []
     for criterion_id, value in zip(call["criteria"], values, strict=True):
         page.check(f"input[name=score_{criterion_id}][value='{value}']")
     page.locator("main form button[type=submit]").click()
@@ -75,7 +76,8 @@ def _score(page, live_server, call, application_id, values) -> None:
 
 
 def test_an_application_in_arabic_is_scored_accepted_and_becomes_a_project(
-        browser, page, live_app, live_server, mailbox):
+        browser, axe_page, live_app, live_server, mailbox):
+    page = axe_page
     link = _file_on_a_phone(browser, live_server)
     (message,) = mailbox.messages
     assert urlsplit(link).path in message.get_content()  # the private link, by email
@@ -105,6 +107,8 @@ def test_an_application_in_arabic_is_scored_accepted_and_becomes_a_project(
     log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
     page.goto(f"{live_server}/calls/{call_ids['id']}")
     assert "فاطمة الزهراء أيت علي" in page.locator("#applications").inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "call-ar")
     page.goto(f"{live_server}/calls/{call_ids['id']}/applications/{application_id}")
     page.get_by_label("قبول: إنشاء المشروع في مرحلة «قدّم ترشيحه»").check()
     page.once("dialog", lambda dialog: dialog.accept())
