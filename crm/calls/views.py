@@ -107,8 +107,11 @@ def edit_call(call_id: int):
 def _render_call(call: Call, question_form: QuestionForm | None = None):
     if question_form is None and can(current_user, "call.manage"):
         question_form = QuestionForm(formdata=None)
+    ranked = review.ranking(call)
     return render_template("calls/show_call.html", call=call, today=local_today(),
-                           question_form=question_form, ranked=review.ranking(call),
+                           question_form=question_form, ranked=ranked,
+                           blind={row.application.id for row in ranked
+                                  if not review.sees_scores(row.application, current_user)},
                            figures=services.figures(call.id),
                            criterion_form=CriterionForm(formdata=None),
                            invite_form=InviteReviewerForm(formdata=None),

@@ -75,6 +75,7 @@ def test_two_reviewers_score_blind_and_the_call_ranks_the_applications(app):
     assert response.status_code == 302
     page = second_client.get(f"/calls/{call.id}/applications/{strong.id}").text
     assert "Très solide" not in page and "shown once you submit your own" in page
+    assert "shown once you submit your review" in second_client.get(f"/calls/{call.id}").text
     incomplete = second_client.post(url, data={f"score_{impact.id}": "4"})
     assert incomplete.status_code == 422 and "Score every criterion." in incomplete.text
     second_client.post(url, data={f"score_{impact.id}": "4", f"score_{team.id}": "6"})
