@@ -80,6 +80,15 @@ class Config:
     DOCUMENTS_FOLDER = os.environ.get("CRM_DOCUMENTS_FOLDER", str(INSTANCE_DIR / "documents"))
     # The largest document accepted, measured by reading the file, never from its headers.
     DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    # Where document bytes go: "local" (the folder above) or "s3" (a private bucket of an
+    # S3-compatible store, created beforehand by an administrator; endpoint is host:port).
+    DOCUMENTS_STORE = os.environ.get("CRM_DOCUMENTS_STORE", "local")
+    DOCUMENTS_S3_ENDPOINT = os.environ.get("CRM_DOCUMENTS_S3_ENDPOINT", "")  # "s3.example.org"
+    DOCUMENTS_S3_BUCKET = os.environ.get("CRM_DOCUMENTS_S3_BUCKET", "")
+    DOCUMENTS_S3_ACCESS_KEY = os.environ.get("CRM_DOCUMENTS_S3_ACCESS_KEY", "")
+    DOCUMENTS_S3_SECRET_KEY = os.environ.get("CRM_DOCUMENTS_S3_SECRET_KEY", "")
+    DOCUMENTS_S3_REGION = os.environ.get("CRM_DOCUMENTS_S3_REGION", "")
+    DOCUMENTS_S3_SECURE = _env_bool("CRM_DOCUMENTS_S3_SECURE", default=True)
     # How many reverse proxies (nginx, a load balancer) stand before the app, 0 when none.
     PROXY_COUNT = int(os.environ.get("CRM_PROXY_COUNT", "0"))
     PROPAGATE_EXCEPTIONS = False
@@ -100,6 +109,7 @@ class TestingConfig(Config):
     REDIS_URL = ""
     # Never the instance folder; the suite gives each run a folder of its own.
     DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "crm-test-documents")
+    DOCUMENTS_STORE = "local"  # never a bucket named in the developer's environment
     # A cheap scrypt cost keeps the suite fast; the algorithm stays the same.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     PROPAGATE_EXCEPTIONS = False
