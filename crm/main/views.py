@@ -15,6 +15,7 @@ from crm.i18n import LANGUAGE_COOKIE
 from crm.portal import services as portal_services
 from crm.privacy import services as privacy_services
 from crm.projects import services as project_services
+from crm.projects import stale
 
 bp = Blueprint("main", __name__)
 
@@ -36,7 +37,8 @@ def _innovator_home(user: User) -> dict:
 
 def _manager_home(user: User) -> dict:
     return {"stage_counts": project_services.count_by_stage(),
-            "unassigned": project_services.count_unassigned()}
+            "unassigned": project_services.count_unassigned(),
+            "stale_by_stage": stale.stale_by_stage()}
 
 
 # What each role's home page shows beyond the shared frame (its template is named the same).

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from crm.common.forms import CrmForm
 
@@ -29,6 +36,10 @@ class StageForm(CrmForm):
                     NumberRange(min=0, max=100000, message=_l("Give a whole number."))],
     )
     active = BooleanField(_l("In use"), default=True)
+    stale_after_days = IntegerField(
+        _l("Flag a project after this many days without activity"),
+        validators=[Optional(), NumberRange(min=1, max=3650, message=_l(
+            "Give a number of days from 1 to 3,650, or leave it empty."))])
 
 
 class NewStageForm(StageForm):

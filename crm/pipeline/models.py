@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import get_locale
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 class Stage(db.Model):
     __tablename__ = "stages"
+    __table_args__ = (
+        CheckConstraint("stale_after_days IS NULL OR stale_after_days BETWEEN 1 AND 3650",
+                        name="stale_after_1_to_3650_days"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
@@ -28,6 +32,9 @@ class Stage(db.Model):
     name_en: Mapped[str] = mapped_column(String(80))
     is_exit: Mapped[bool] = mapped_column(default=False)  # declined, withdrawn: a reason is owed
     active: Mapped[bool] = mapped_column(default=True)
+    # A project with no activity (a move, an interaction, a follow-up done) for this many days
+    # is flagged to its officer and the managers; None: never (exit stages, alumni).
+    stale_after_days: Mapped[int | None]
 
     @property
     def name(self) -> str:

@@ -33,8 +33,14 @@ def ensure_default_stages() -> None:
     for position, (code, en, fr, ar) in enumerate(DEFAULT_STAGES, start=1):
         if code not in existing:
             db.session.add(Stage(code=code, position=position * 10, name_en=en, name_fr=fr,
-                                 name_ar=ar, is_exit=code in EXIT_CODES))
+                                 name_ar=ar, is_exit=code in EXIT_CODES,
+                                 stale_after_days=_default_stale_after(code)))
     db.session.commit()
+
+
+def _default_stale_after(code: str, is_exit: bool = False) -> int | None:
+    """90 days in the pipeline; never flagged once out of it (exit stages, alumni)."""
+    return None if is_exit or code in EXIT_CODES or code == "alumni" else 90
 
 
 def list_stages(active_only: bool = True) -> list[Stage]:
@@ -128,6 +134,10 @@ def update_stage(actor, stage: Stage, **data) -> None:
     for field in ("name_ar", "name_fr", "name_en"):
         if not (data.get(field) or "").strip():
             raise ServiceError(_l("A stage needs a name in each language."), field=field)
+    days = data.get("stale_after_days")
+    if days is not None and not 1 <= days <= 3650:
+        raise ServiceError(_l("Give a number of days from 1 to 3,650, or leave it empty."),
+                           field="stale_after_days")
     if stage.active and data.get("active") is False and _projects_at(stage):
         raise ServiceError(_l("Projects are at this stage: move them to another stage before "
                               "deactivating it."), field="active")
@@ -143,7 +153,8 @@ def create_stage(actor, code: str, name_ar: str, name_fr: str, name_en: str, pos
     if db.session.scalar(db.select(Stage).where(Stage.code == code)):
         raise ServiceError(_l("A stage with this code already exists."), field="code")
     stage = Stage(code=code, name_ar=name_ar.strip(), name_fr=name_fr.strip(),
-                  name_en=name_en.strip(), position=position, is_exit=is_exit)
+                  name_en=name_en.strip(), position=position, is_exit=is_exit,
+                  stale_after_days=_default_stale_after(code, is_exit))
     db.session.add(stage)
     db.session.flush()
     audit.record(actor, "create", "stage", stage.id, audit.snapshot(

@@ -85,7 +85,8 @@ def edit_stage(stage_code: str):
         try:
             services.update_stage(actor(), stage, name_ar=form.name_ar.data,
                                   name_fr=form.name_fr.data, name_en=form.name_en.data,
-                                  position=form.position.data, active=form.active.data)
+                                  position=form.position.data, active=form.active.data,
+                                  stale_after_days=form.stale_after_days.data)
         except ServiceError as error:
             report_service_error(form, error)
         else:

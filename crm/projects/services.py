@@ -1,7 +1,7 @@
 """Projects: create, update, assign, archive, list and the officer's portfolio."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -26,6 +26,7 @@ from crm.forums.models import Forum
 from crm.organizations.models import Membership, Organization, OrganizationKind
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Stage, StageTransition
+from crm.projects import stale
 from crm.projects.models import Project
 from crm.search import services as search
 from crm.search.keys import name_tokens
@@ -40,7 +41,6 @@ SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.pos
          "cohort": Project.cohort_name, "moved": Project.stage_entered_at}
 # The cards shown in each column of the board; the list page shows the rest.
 BOARD_COLUMN_SIZE = 20
-STALE_AFTER_DAYS = 90
 
 
 def _clean(data: dict) -> dict:
@@ -266,22 +266,16 @@ def board_filtered_by(officer: str = "", cohort: str = ""):
 
 
 def portfolio(officer: User) -> dict:
-    """An officer's home: how many projects in each stage, and the ones that have not moved for
-    long (the longest waiting first, BOARD_COLUMN_SIZE of them; how many in all)."""
+    """An officer's home: how many projects in each stage, and the ones left without activity
+    for longer than their stage allows (the longest waiting first, BOARD_COLUMN_SIZE of them;
+    how many in all)."""
     mine = [Project.officer_id == officer.id, Project.archived_at.is_(None)]
     counts = db.session.execute(db.select(Stage, func.count(Project.id)).join(Project.stage)
                                 .where(*mine).group_by(Stage.id).order_by(Stage.position)).all()
-    stale = [*mine, Project.stage_entered_at < utcnow() - timedelta(days=STALE_AFTER_DAYS),
-             Stage.is_exit.is_(False), Stage.code != "alumni"]
-    waiting = (db.select(Project).join(Project.stage).where(*stale)
-               .options(db.contains_eager(Project.stage), db.joinedload(Project.organization))
-               .order_by(Project.stage_entered_at, Project.id).limit(BOARD_COLUMN_SIZE))
     return {"by_stage": [(stage, count) for stage, count in counts],
             "total": sum(count for _stage, count in counts),
-            "stale": list(db.session.scalars(waiting)),
-            "stale_count": db.session.scalar(db.select(func.count(Project.id))
-                                             .join(Project.stage).where(*stale)),
-            "stale_days": STALE_AFTER_DAYS}
+            "stale": stale.stale_projects(officer.id, limit=BOARD_COLUMN_SIZE),
+            "stale_count": stale.count_stale(officer.id)}
 
 
 def projects_of_organization(organization_id: int) -> list[Project]:

@@ -614,10 +614,10 @@ def test_the_officer_home_shows_the_portfolio_and_stale_projects(client, login_a
     page = _text(client.get("/"))
     assert "My portfolio" in page
     assert f"/projects?officer={officer.id}&amp;stage=applied" in page
-    counts = page[page.index("My portfolio"):page.index("Not moved for")]
+    counts = page[page.index("My portfolio"):page.index("Without activity for longer")]
     assert re.search(r"Applied</span>\s*<span[^>]*>2<", counts)
     assert re.search(r"Incubated</span>\s*<span[^>]*>1<", counts)
-    stale_part = page[page.index("Not moved for"):]
+    stale_part = page[page.index("Without activity for longer"):]
     assert "Projet endormi" in stale_part and "100 days" in stale_part
     assert "Projet actif" not in stale_part and "Projet d&#39;un autre" not in page
 
