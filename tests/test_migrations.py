@@ -228,3 +228,28 @@ def test_the_cohorts_naming_one_forum_edition_are_linked_to_it(empty_database_ur
         assert texts == {1: "WeXchange 2024", 2: "Forum de l'innovation", 3: "WeXchange 2024",
                          4: "2022", 5: "Promo A", 6: "WeXchange 2024"}
         db.engine.dispose()
+
+
+def test_the_last_activity_is_the_stage_entry_or_the_latest_interaction(empty_database_url):
+    """0018 gives the pipeline's stages 90 days and none to alumni and exit stages; 0019 fills
+    each project's last activity from its stage entry, or its latest interaction when later."""
+    app = build_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0017_reviews")
+        with db.engine.begin() as conn:  # the stages an earlier migration made
+            stage = conn.execute(sa.text("SELECT id FROM stages WHERE code = 'contacted'"))
+            _organization_and_projects(conn, stage.scalar(), project_ids=(1, 2))
+            for occurred_on in ("2023-06-01", "2024-03-05"):  # before and after the entry
+                conn.execute(sa.text(
+                    "INSERT INTO interactions (kind, occurred_on, summary, notes, project_id,"
+                    " created_at, updated_at) VALUES ('call', :o, 's', '', 2, :t, :t)"),
+                    {"o": occurred_on, "t": "2024-01-01 00:00:00"})
+        upgrade()
+        with db.engine.connect() as conn:
+            days = dict(conn.execute(sa.text("SELECT code, stale_after_days FROM stages")).all())
+            last = dict(conn.execute(sa.text("SELECT id, last_activity_at FROM projects")).all())
+        assert days["contacted"] == 90 and days["incubated"] == 90
+        assert days["alumni"] is None and days["declined"] is None
+        as_text = {pid: str(value)[:19] for pid, value in last.items()}
+        assert as_text == {1: "2024-01-01 00:00:00", 2: "2024-03-05 00:00:00"}
+        db.engine.dispose()

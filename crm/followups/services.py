@@ -17,6 +17,7 @@ from crm.errors import ServiceError
 from crm.extensions import db
 from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.interactions.models import Interaction, InteractionKind
+from crm.projects import stale
 
 ENTITY = "follow_up"
 # The follow-ups listed per section of an agenda (rendering each row costs about 0.2 ms);
@@ -103,6 +104,7 @@ def complete_followup(actor, followup: FollowUp, outcome: str, expected_version=
                               author_id=actor.id if actor else None)
     db.session.add(interaction)
     db.session.flush()
+    stale.note_activity(followup.project_id, done_on)
     update_record(actor, followup, ENTITY, expected_version, {
         "status": FollowUpStatus.DONE, "outcome": outcome.strip(), "done_at": utcnow(),
         "interaction_id": interaction.id})

@@ -8,6 +8,7 @@ from crm.audit import services as audit
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
+from crm.projects import stale
 
 
 def log_interaction(actor, kind: InteractionKind, occurred_on: date, summary: str,
@@ -25,6 +26,7 @@ def log_interaction(actor, kind: InteractionKind, occurred_on: date, summary: st
                               project=project, author_id=actor.id if actor else None)
     db.session.add(interaction)
     db.session.flush()
+    stale.note_activity(interaction.project_id, occurred_on)
     audit.record(actor, "create", "interaction", interaction.id,
                  {"summary": [None, interaction.summary]})
     db.session.commit()

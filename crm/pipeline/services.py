@@ -83,6 +83,7 @@ def move_project(actor, project, to_stage: Stage, note: str = "", at: datetime |
                  {"stage": [project.stage.code, to_stage.code], "note": [None, note or None]})
     project.stage = to_stage
     project.stage_entered_at = at
+    project.last_activity_at = max(project.last_activity_at or at, at)
     commit_or_conflict(project)
     return transition
 

@@ -36,6 +36,10 @@ class Project(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin
         Index("ix_projects_live", "officer_id", "stage_id",
               sqlite_where=text("archived_at IS NULL"),
               postgresql_where=text("archived_at IS NULL")),
+        # Projects left without activity, stage by stage (crm.projects.stale).
+        Index("ix_projects_stage_activity", "stage_id", "last_activity_at",
+              sqlite_where=text("archived_at IS NULL"),
+              postgresql_where=text("archived_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +57,8 @@ class Project(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin
                                                  index=True)
     cohort: Mapped[str] = mapped_column(String(40), default="", index=True)
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last move or interaction (a follow-up done logs one): kept by crm.projects.stale.
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     themes: Mapped[set] = mapped_column(FlagSet(list(Theme)), default=set)
     sdgs: Mapped[set] = mapped_column(FlagSet(SDG_NUMBERS), default=set)
 
@@ -68,6 +74,11 @@ class Project(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin
     )
     tags: Mapped[list[Tag]] = relationship(secondary=project_tags, order_by=Tag.name)
 
+
+    @property
+    def idle_days(self) -> int:
+        """Whole days since the project's last move or interaction."""
+        return (utcnow() - self.last_activity_at).days
 
     @hybrid_property
     def cohort_name(self) -> str:

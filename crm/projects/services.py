@@ -70,7 +70,7 @@ def create_project(actor, organization: Organization, stage: Stage | None = None
     stage = stage or pipeline.get_stage("identified")
     now = started_at or utcnow()
     project = Project(organization=organization, stage=stage, stage_entered_at=now,
-                      **_clean(data))
+                      last_activity_at=now, **_clean(data))
     db.session.add(project)
     project.tags = tags.get_or_create_tags(tag_names or [])
     project.transitions.append(StageTransition(to_stage=stage, at=now,

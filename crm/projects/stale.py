@@ -1,42 +1,63 @@
-"""Projects left without activity for longer than their stage allows: no move, no interaction
-logged and no follow-up done for `Stage.stale_after_days` (set by an admin, stage by stage)."""
+"""Projects left without activity for longer than their stage allows: no move and no
+interaction (a follow-up done logs one) for `Stage.stale_after_days`, set by an admin stage by
+stage. `Project.last_activity_at` is kept here, so the check reads one index."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, false, func, or_
+import sqlalchemy as sa
+from sqlalchemy import and_, false, func, or_
 
 from crm.common.time import utcnow
 from crm.extensions import db
-from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
 from crm.pipeline.models import Stage
 from crm.projects.models import Project
 
 
+def note_activity(project_id: int | None, when: datetime | date) -> None:
+    """Something happened on the project then (never moves the date back). A plain UPDATE:
+    the project's version is not bumped, so nobody's open form of it goes stale."""
+    if project_id is None:
+        return
+    if not isinstance(when, datetime):
+        when = utcnow() if when >= date.today() else datetime.combine(when, time.min)
+    db.session.execute(sa.update(Project).where(
+        Project.id == project_id, Project.last_activity_at < when)
+        .values(last_activity_at=when).execution_options(synchronize_session=False))
+
+
+def recompute_last_activity() -> None:
+    """Every project's last activity, from its stage entry and its interactions (after a bulk
+    load, which writes rows without the services)."""
+    latest = (sa.select(func.max(Interaction.occurred_on))
+              .where(Interaction.project_id == Project.id).scalar_subquery())
+    if db.session.get_bind().dialect.name == "sqlite":
+        latest = func.datetime(latest)  # a date read as the start of its day
+    else:
+        latest = sa.cast(latest, sa.DateTime)
+    db.session.execute(sa.update(Project).values(last_activity_at=Project.stage_entered_at))
+    db.session.execute(sa.update(Project).where(latest > Project.last_activity_at)
+                       .values(last_activity_at=latest))
+
+
 def condition(now: datetime | None = None):
-    """SQL: the project is stale (one condition a stage, so each uses its own threshold and
-    the indexes on stage and dates)."""
+    """SQL: the project is stale (one condition a stage, each with its own threshold)."""
     now = now or utcnow()
     thresholds = db.session.execute(db.select(Stage.id, Stage.stale_after_days).where(
         Stage.stale_after_days.is_not(None), Stage.active.is_(True))).all()
-    per_stage = []
-    for stage_id, days in thresholds:
-        since = now - timedelta(days=days)
-        per_stage.append(and_(
-            Project.stage_id == stage_id, Project.stage_entered_at < since,
-            ~exists().where(Interaction.project_id == Project.id,
-                            Interaction.occurred_on >= since.date()),
-            ~exists().where(FollowUp.project_id == Project.id, FollowUp.done_at >= since)))
+    per_stage = [and_(Project.stage_id == stage_id,
+                      Project.last_activity_at < now - timedelta(days=days))
+                 for stage_id, days in thresholds]
     if not per_stage:
         return false()
     return and_(Project.archived_at.is_(None), or_(*per_stage))
 
 
 def stale_projects(officer_id: int | None = None, limit: int | None = None) -> list[Project]:
-    """The stale projects (of one officer, when given), the longest in their stage first."""
+    """The stale projects (of one officer, when given), the longest idle first."""
     query = (db.select(Project).where(condition())
              .options(db.joinedload(Project.stage), db.joinedload(Project.organization))
-             .order_by(Project.stage_entered_at, Project.id).limit(limit))
+             .order_by(Project.last_activity_at, Project.id).limit(limit))
     if officer_id is not None:
         query = query.where(Project.officer_id == officer_id)
     return list(db.session.scalars(query))

@@ -11,7 +11,7 @@ from crm.common.time import utcnow
 from crm.followups import services as followups
 from crm.followups.reminders import send_reminders
 from crm.interactions import services as interactions
-from crm.interactions.models import InteractionKind
+from crm.interactions.models import Interaction, InteractionKind
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Stage
 from crm.projects import stale
@@ -20,8 +20,9 @@ from tests.factories import make_followup, make_project, make_user
 
 
 def _idle_for(db, project, days: int) -> None:
+    when = utcnow() - timedelta(days=days)
     db.session.execute(sa.update(Project).where(Project.id == project.id)
-                       .values(stage_entered_at=utcnow() - timedelta(days=days)))
+                       .values(stage_entered_at=when, last_activity_at=when))
     db.session.commit()
 
 
@@ -81,6 +82,23 @@ def test_an_admin_sets_the_threshold_of_a_stage(client, login_as, db):
     db.session.expire_all()
     assert pipeline.get_stage("assessed").stale_after_days is None
     assert "never" in client.get("/pipeline/stages").text
+
+
+def test_a_move_is_activity_and_a_bulk_load_recomputes_the_dates(db):
+    officer = make_user(Role.OFFICER)
+    project = make_project(officer=officer, stage="contacted")
+    _idle_for(db, project, 200)
+    assert stale.count_stale(officer.id) == 1
+    pipeline.move_project(officer, project, pipeline.get_stage("applied"))
+    assert stale.count_stale(officer.id) == 0
+    _idle_for(db, project, 200)
+    db.session.execute(sa.insert(Interaction), [{
+        "kind": "call", "occurred_on": date.today() - timedelta(days=3), "summary": "x",
+        "notes": "", "project_id": project.id, "created_at": utcnow(),
+        "updated_at": utcnow()}])
+    stale.recompute_last_activity()
+    db.session.refresh(project)
+    assert project.idle_days == 3 and stale.count_stale(officer.id) == 0
 
 
 def test_managers_see_the_flagged_projects_per_stage(client, login_as, db):

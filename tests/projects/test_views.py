@@ -46,7 +46,7 @@ def _set_stage_entered(db, project: Project, days_ago: int) -> None:
     """Pretend the project entered its stage `days_ago` days ago (and its transition too)."""
     when = utcnow() - timedelta(days=days_ago)
     db.session.execute(sa.update(Project).where(Project.id == project.id)
-                       .values(stage_entered_at=when))
+                       .values(stage_entered_at=when, last_activity_at=when))
     last = max(_transitions(db, project.id), key=lambda t: t.id)
     db.session.execute(sa.update(StageTransition).where(StageTransition.id == last.id)
                        .values(at=when))

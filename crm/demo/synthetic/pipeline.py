@@ -167,6 +167,7 @@ def _project_row(world: World, plan: ProjectPlan) -> dict:
             "name_arabic": f"{arabic} - {org['_city_ar']}", "description": "",
             "organization_id": org["id"], "stage_id": world.stages[plan.stage],
             "officer_id": plan.officer_id, "cohort": plan.cohort, "stage_entered_at": last,
+            "last_activity_at": last,
             "themes": theme_bits, "sdgs": sdg_bits, "created_at": plan.start,
             "updated_at": last, "version": len(plan.path)}
 

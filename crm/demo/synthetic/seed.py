@@ -14,6 +14,7 @@ from crm.impact import services as impact_services
 from crm.impact.models import Indicator
 from crm.pipeline import services as pipeline_services
 from crm.pipeline.models import Stage
+from crm.projects import stale
 
 
 class SyntheticDataPresent(Exception):
@@ -64,6 +65,7 @@ def seed_synthetic(scale: float, seed: int = 2024, progress: Progress | None = N
     directory.write_tags(world)
     activity.write_forums(world, forums)
     followups.write_followups(world)
+    stale.recompute_last_activity()
     funding.write_funding(world)
     impact.write_measurements(world)
     directory.write_search_tokens(world, project_rows)
