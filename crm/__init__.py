@@ -58,6 +58,7 @@ def register_input_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from crm.audit.views import bp as activity_bp
     from crm.auth.views import bp as auth_bp
     from crm.calls.public import bp as apply_bp
     from crm.calls.reviewing import bp as reviews_bp
@@ -83,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
                       funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
-                      reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp):
+                      reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp, activity_bp):
         app.register_blueprint(blueprint)
 
 

@@ -59,6 +59,8 @@ EXPECTED: dict[str, set[Role]] = {
     "indicators.manage": {A},
     # reports: managers and admins see everything, officers their own portfolio
     "report.view": STAFF,
+    # the team's activity today
+    "activity.view": STAFF,
     # the portal: officers invite and record consents; only admins anonymize
     "invitation.manage": {A, OF},
     "consent.manage": {A, OF},

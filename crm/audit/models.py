@@ -13,7 +13,10 @@ from crm.extensions import db
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity_type", "entity_id", "id"),
+        Index("ix_audit_entries_at", "at"),  # the team's activity today
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

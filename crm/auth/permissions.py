@@ -76,6 +76,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "impact.verify": EDITORS,
     "indicators.manage": frozenset({ADMIN}),
     "report.view": STAFF,
+    "activity.view": STAFF,
     "invitation.manage": EDITORS,
     "consent.manage": EDITORS,
     "person.anonymize": frozenset({ADMIN}),

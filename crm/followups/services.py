@@ -16,6 +16,7 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
+from crm.interactions import services as interactions
 from crm.interactions.models import Interaction, InteractionKind
 from crm.projects import stale
 
@@ -192,14 +193,18 @@ def due_for_reminder(user: User, today: date | None = None,
     return list(db.session.scalars(query))
 
 
-def followups_of(person_id=None, organization_id=None, project_id=None) -> list[FollowUp]:
-    """The follow-ups of one record: open ones first (soonest due), then the closed ones."""
+def followups_of(person_id=None, organization_id=None, project_id=None,
+                 rolled_up: bool = False, limit: int | None = None) -> list[FollowUp]:
+    """The follow-ups of one record: open ones first (soonest due), then the closed ones;
+    `rolled_up`, for an organization: those of its projects and members too."""
     closed_last = case((FollowUp.status == FollowUpStatus.OPEN, 0), else_=1)
     query = (db.select(FollowUp).options(db.joinedload(FollowUp.assignee))
-             .order_by(closed_last, FollowUp.due_on, FollowUp.id))
+             .order_by(closed_last, FollowUp.due_on, FollowUp.id).limit(limit))
     if person_id:
         query = query.where(FollowUp.person_id == person_id)
-    if organization_id:
+    if organization_id and rolled_up:
+        query = query.where(interactions.about_organization(FollowUp, organization_id))
+    elif organization_id:
         query = query.where(FollowUp.organization_id == organization_id)
     if project_id:
         query = query.where(FollowUp.project_id == project_id)

@@ -3,12 +3,15 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from crm.audit import services as audit
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
+from crm.organizations.models import Membership
 from crm.projects import stale
+from crm.projects.models import Project
 
 
 def log_interaction(actor, kind: InteractionKind, occurred_on: date, summary: str,
@@ -33,11 +36,27 @@ def log_interaction(actor, kind: InteractionKind, occurred_on: date, summary: st
     return interaction
 
 
-def interactions_of(person_id=None, organization_id=None, project_id=None, limit: int = 50):
+def about_organization(model, organization_id: int):
+    """SQL: a record (interaction, follow-up) about the organization, one of its projects or
+    one of its members."""
+    projects = db.select(Project.id).where(Project.organization_id == organization_id)
+    members = db.select(Membership.person_id).where(
+        Membership.organization_id == organization_id)
+    return or_(model.organization_id == organization_id, model.project_id.in_(projects),
+               model.person_id.in_(members))
+
+
+def interactions_of(person_id=None, organization_id=None, project_id=None, limit: int = 50,
+                    rolled_up: bool = False):
+    """The interactions of one record, the latest first; `rolled_up`, for an organization:
+    those of its projects and members too."""
     query = db.select(Interaction).options(db.joinedload(Interaction.author))
     if person_id:
         query = query.where(Interaction.person_id == person_id)
-    if organization_id:
+    if organization_id and rolled_up:
+        query = query.where(about_organization(Interaction, organization_id)).options(
+            db.joinedload(Interaction.person), db.joinedload(Interaction.project))
+    elif organization_id:
         query = query.where(Interaction.organization_id == organization_id)
     if project_id:
         query = query.where(Interaction.project_id == project_id)
