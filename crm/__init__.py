@@ -80,11 +80,13 @@ def register_blueprints(app: Flask) -> None:
     from crm.projects.views import bp as projects_bp
     from crm.reports.views import bp as reports_bp
     from crm.search.views import bp as search_bp
+    from crm.segments.views import bp as segments_bp
 
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
                       funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
-                      reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp, activity_bp):
+                      reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp, activity_bp,
+                      segments_bp):
         app.register_blueprint(blueprint)
 
 

@@ -32,10 +32,12 @@ from crm.pipeline.models import Stage, StageTransition
 from crm.privacy.models import Consent, ConsentPurpose, ConsentSource
 from crm.projects.models import Project
 from crm.search.models import SearchToken
+from crm.segments.models import Segment
 from crm.tags.models import Tag
 
 __all__ = [
-    "Answer", "Application", "Call", "CallQuestion", "Criterion", "Document", "Review", "Score",
+    "Segment", "Answer", "Application", "Call", "CallQuestion", "Criterion", "Document",
+    "Review", "Score",
     "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
     "ImpactNote", "ImpactTarget", "Indicator", "Instrument", "Measurement", "MeasurementSource",
     "OpportunityStatus", "Visibility",

@@ -61,6 +61,8 @@ EXPECTED: dict[str, set[Role]] = {
     "report.view": STAFF,
     # the team's activity today
     "activity.view": STAFF,
+    # saved segments of the lists
+    "segment.use": STAFF,
     # the portal: officers invite and record consents; only admins anonymize
     "invitation.manage": {A, OF},
     "consent.manage": {A, OF},

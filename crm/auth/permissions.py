@@ -77,6 +77,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "indicators.manage": frozenset({ADMIN}),
     "report.view": STAFF,
     "activity.view": STAFF,
+    "segment.use": STAFF,
     "invitation.manage": EDITORS,
     "consent.manage": EDITORS,
     "person.anonymize": frozenset({ADMIN}),

@@ -16,13 +16,17 @@ from crm.portal import services as portal_services
 from crm.privacy import services as privacy_services
 from crm.projects import services as project_services
 from crm.projects import stale
+from crm.segments import services as segment_services
 
 bp = Blueprint("main", __name__)
+SEGMENTS_ON_HOME = 8
 
 
 def _officer_home(user: User) -> dict:
     changes = portal_services.portal_changes(user)
+    segments = segment_services.visible_to(user)[:SEGMENTS_ON_HOME]
     return {"portfolio": project_services.portfolio(user),
+            "segments": [(s, segment_services.count(s)) for s in segments],
             "agenda": followup_services.agenda(user),
             "portal_changes": portal_services.describe_changes(changes),
             "portal_changes_days": portal_services.PORTAL_CHANGES_DAYS}

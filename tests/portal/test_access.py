@@ -27,6 +27,7 @@ from crm.invitations import services as invitations
 from crm.organizations.models import Membership
 from crm.privacy import services as privacy
 from crm.privacy.models import ConsentPurpose, ConsentSource
+from crm.segments.models import Segment
 from tests.factories import (
     application_data,
     make_call,
@@ -105,7 +106,16 @@ def _call_objects(world) -> dict:
     return {"call_id": call.id, "question_id": call.questions[0].id,
             "application_id": filed.application.id, "document_id": document.id,
             "owner_type": "organization", "owner_id": world.b.organization.id,
-            "criterion_id": criterion.id, "review_id": assigned.id}
+            "criterion_id": criterion.id, "review_id": assigned.id,
+            "segment_id": _segment(world.officer)}
+
+
+def _segment(officer) -> int:
+    segment = Segment(name="Candidatures", entity="projects", query="stage=applied",
+                      owner_id=officer.id, shared=True)
+    _db.session.add(segment)
+    _db.session.commit()
+    return segment.id
 
 
 def _privacy_objects(world) -> dict:
