@@ -60,6 +60,7 @@ def register_input_guards(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from crm.audit.views import bp as activity_bp
     from crm.auth.views import bp as auth_bp
+    from crm.bulk.views import bp as bulk_bp
     from crm.calls.public import bp as apply_bp
     from crm.calls.reviewing import bp as reviews_bp
     from crm.calls.views import bp as calls_bp
@@ -86,7 +87,7 @@ def register_blueprints(app: Flask) -> None:
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
                       funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
                       reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp, activity_bp,
-                      segments_bp):
+                      segments_bp, bulk_bp):
         app.register_blueprint(blueprint)
 
 

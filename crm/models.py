@@ -2,6 +2,7 @@
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
+from crm.bulk.models import BulkJob
 from crm.calls.models import Answer, Application, Call, CallQuestion, Criterion, Review, Score
 from crm.documents.models import Document
 from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
@@ -36,7 +37,7 @@ from crm.segments.models import Segment
 from crm.tags.models import Tag
 
 __all__ = [
-    "Segment", "Answer", "Application", "Call", "CallQuestion", "Criterion", "Document",
+    "BulkJob", "Segment", "Answer", "Application", "Call", "CallQuestion", "Criterion", "Document",
     "Review", "Score",
     "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
     "ImpactNote", "ImpactTarget", "Indicator", "Instrument", "Measurement", "MeasurementSource",

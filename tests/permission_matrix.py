@@ -63,6 +63,8 @@ EXPECTED: dict[str, set[Role]] = {
     "activity.view": STAFF,
     # saved segments of the lists
     "segment.use": STAFF,
+    # bulk actions: every row checked against the action's own permission
+    "bulk.run": STAFF,
     # the portal: officers invite and record consents; only admins anonymize
     "invitation.manage": {A, OF},
     "consent.manage": {A, OF},

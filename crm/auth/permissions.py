@@ -78,6 +78,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report.view": STAFF,
     "activity.view": STAFF,
     "segment.use": STAFF,
+    "bulk.run": STAFF,  # each project is checked as if changed alone (crm.bulk.services)
     "invitation.manage": EDITORS,
     "consent.manage": EDITORS,
     "person.anonymize": frozenset({ADMIN}),

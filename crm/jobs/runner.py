@@ -12,10 +12,11 @@ QUEUE_NAME = "crm"
 def _task(name: str):
     """Tasks by name, so that RQ stores a plain string and imports nothing at enqueue time."""
     from crm.auth import reset
+    from crm.bulk import services as bulk
     from crm.imports import services as imports
 
     return {"imports.analyse": imports.analyse_job, "imports.run": imports.run_job,
-            "auth.send_reset": reset.send_reset}[name]
+            "auth.send_reset": reset.send_reset, "bulk.run": bulk.run}[name]
 
 
 def run_task(name: str, job_id: int) -> None:

@@ -93,6 +93,13 @@ def update_project(actor, project: Project, expected_version: int | None,
     return changes
 
 
+def set_tags(actor, project: Project, tag_names: list[str]) -> dict:
+    """Replace the project's tags (audited with the project's history)."""
+    changes = update_record(actor, project, ENTITY, None, {}, tag_names)
+    commit_or_conflict(project)
+    return changes
+
+
 def assign_officer(actor, project: Project, officer: User | None,
                    expected_version: int | None = None) -> None:
     """Give the project to an officer (or to nobody)."""

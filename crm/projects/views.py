@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
+from crm.bulk.forms import BulkForm
+from crm.bulk.models import BulkAction
 from crm.calls import services as call_services
 from crm.common.forms import conflict_rows
 from crm.common.ids import parse_id
@@ -77,7 +79,22 @@ def _filters() -> dict:
 def list_projects():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
     page = paginate(services.list_projects(params), params.page)
-    return render_template("projects/list_projects.html", page=page, filters=_filters())
+    return render_template("projects/list_projects.html", page=page, filters=_filters(),
+                           bulk_form=_bulk_form() if can(current_user, "bulk.run") else None)
+
+
+def _bulk_form() -> BulkForm:
+    """The bulk actions this user may take: moves, tags and follow-ups for editors,
+    assignments for those who assign."""
+    form = BulkForm(formdata=None, query=request.query_string.decode("utf-8", "replace"))
+    allowed = {BulkAction.ASSIGN} if can(current_user, "project.assign") else set()
+    if can(current_user, "project.edit"):
+        allowed |= {BulkAction.MOVE, BulkAction.TAG, BulkAction.UNTAG, BulkAction.FOLLOW_UP}
+    form.action.choices = [(a.value, a.label) for a in BulkAction if a in allowed]
+    form.stage.choices = [("", "—")] + [(s.code, s.name) for s in pipeline.list_stages()]
+    form.officer_id.choices = [("", _("Nobody"))] + [
+        (str(i), n) for i, n in services.officer_choices()]
+    return form
 
 
 @bp.get("/export")

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from crm.auth.models import Role
 from crm.auth.permissions import PERMISSIONS
+from crm.bulk.models import BulkAction, BulkJob
 from crm.calls import services as calls
 from crm.documents import services as documents
 from crm.extensions import db as _db
@@ -107,7 +108,15 @@ def _call_objects(world) -> dict:
             "application_id": filed.application.id, "document_id": document.id,
             "owner_type": "organization", "owner_id": world.b.organization.id,
             "criterion_id": criterion.id, "review_id": assigned.id,
-            "segment_id": _segment(world.officer)}
+            "segment_id": _segment(world.officer), "bulk_id": _bulk_job(world.officer)}
+
+
+def _bulk_job(officer) -> int:
+    job = BulkJob(action=BulkAction.TAG, params={"tag": "x"}, project_ids=[], total=0,
+                  created_by_id=officer.id)
+    _db.session.add(job)
+    _db.session.commit()
+    return job.id
 
 
 def _segment(officer) -> int:

@@ -1,0 +1,1 @@
+"""Bulk actions: one action on many projects, checked and recorded project by project."""
