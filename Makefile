@@ -54,6 +54,7 @@ vendor:
 # instance/bench/; BENCH_ARGS passes options, e.g. BENCH_ARGS="--scales 0.1 --rebuild".
 bench: compile-translations
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+	$(BIN)/python bench/bulk_speed.py
 
 lint: install
 	$(BIN)/ruff check crm tests config.py wsgi.py

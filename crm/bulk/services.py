@@ -81,14 +81,18 @@ def run(job_id: int) -> None:
         return
     job.status = BulkStatus.RUNNING
     db.session.commit()
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
-        _run(job)
+        _run(job)  # the actor and the stage are not read again after each project's commit
     except Exception:
         db.session.rollback()
         job.status, job.finished_at = BulkStatus.FAILED, utcnow()
         db.session.commit()
         log.exception("bulk job %s failed", job_id)
         return
+    finally:
+        session.expire_on_commit = expiring
     job.status, job.finished_at = BulkStatus.DONE, utcnow()
     db.session.commit()
 
@@ -97,36 +101,43 @@ def _run(job: BulkJob) -> None:
     """Counts are kept here, not on the job, and saved with the progress: a refused project
     rolls back only what was pending, never the counting."""
     actor, done, skipped, reasons = job.created_by, 0, 0, {}
-    for index, project_id in enumerate(list(job.project_ids), start=1):
-        reason = _apply(actor, job, db.session.get(Project, project_id))
-        if reason is None:
-            done += 1
-        else:
-            skipped += 1
-            reasons[reason] = reasons.get(reason, 0) + 1
-        if index % PROGRESS_EVERY == 0 or index == job.total:
-            job.done, job.skipped, job.reasons = done, skipped, dict(reasons)
-            db.session.commit()
+    action, params, ids = job.action, dict(job.params), list(job.project_ids)  # read once
+    for start in range(0, len(ids), PROGRESS_EVERY):
+        chunk = ids[start:start + PROGRESS_EVERY]
+        loaded = {p.id: p for p in db.session.scalars(
+            db.select(Project).where(Project.id.in_(chunk))
+            .options(db.joinedload(Project.stage)))}
+        for project_id in chunk:
+            reason = _apply(actor, action, params, loaded.get(project_id))
+            if reason is None:
+                done += 1
+            else:
+                skipped += 1
+                reasons[reason] = reasons.get(reason, 0) + 1
+        job.done, job.skipped, job.reasons = done, skipped, dict(reasons)
+        db.session.commit()
 
 
-def _apply(actor, job: BulkJob, project: Project | None) -> str | None:
+def _apply(actor, action: BulkAction, params: dict, project: Project | None) -> str | None:
     """Change one project; None when done, else why it was skipped."""
     if project is None:
         return "missing"
     if project.archived_at is not None:
         return "archived"
-    action = "project.assign" if job.action == BulkAction.ASSIGN else "project.edit"
-    if not can(actor, action, project):
+    permission = "project.assign" if action == BulkAction.ASSIGN else "project.edit"
+    if not can(actor, permission, project):
         return "not-allowed"
     try:
-        return ACTIONS[job.action](actor, project, dict(job.params))
+        return ACTIONS[action](actor, project, params)
     except ServiceError:
         db.session.rollback()
         return "refused"
 
 
 def _move(actor, project: Project, params: dict) -> str | None:
-    stage = pipeline.get_stage(params["stage"])
+    if "_stage" not in params:  # looked up once a job
+        params["_stage"] = pipeline.get_stage(params["stage"])
+    stage = params["_stage"]
     if project.stage_id == stage.id:
         return "already"
     pipeline.move_project(actor, project, stage, params.get("note", ""))
