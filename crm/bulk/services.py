@@ -35,6 +35,25 @@ REASONS = {
 }
 
 
+def describe(job: BulkJob) -> str:
+    """What the job does, in the reader's language: the action and its object."""
+    params = job.params or {}
+    detail = ""
+    if job.action == BulkAction.MOVE:
+        try:
+            detail = pipeline.get_stage(params.get("stage", "")).name
+        except LookupError:
+            detail = params.get("stage", "")
+    elif job.action == BulkAction.ASSIGN:
+        officer = db.session.get(User, params["officer_id"]) if params.get("officer_id") else None
+        detail = officer.display_name if officer else str(_l("Nobody"))
+    elif job.action in (BulkAction.TAG, BulkAction.UNTAG):
+        detail = params.get("tag", "")
+    else:
+        detail = params.get("title", "")
+    return f"{job.action.label} — {detail}"
+
+
 def _check_params(action: BulkAction, params: dict) -> None:
     if action == BulkAction.MOVE:
         try:

@@ -63,4 +63,5 @@ def show_job(bulk_id: int):
     job = db.session.get(BulkJob, bulk_id)
     if job is None or (job.created_by_id != current_user.id and current_user.role != Role.ADMIN):
         abort(404)
-    return render_template("bulk/show_job.html", job=job, reasons=services.REASONS)
+    return render_template("bulk/show_job.html", job=job, reasons=services.REASONS,
+                           description=services.describe(job))

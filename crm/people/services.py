@@ -21,6 +21,7 @@ from crm.errors import ServiceError
 from crm.extensions import db
 from crm.organizations.models import Membership, Organization
 from crm.people.models import Gender, Person
+from crm.privacy.models import Consent, ConsentPurpose
 from crm.search import services as search
 from crm.search.keys import (
     email_tokens,
@@ -35,7 +36,7 @@ from crm.tags.models import Tag
 ENTITY = "person"
 FIELDS = ["first_name", "last_name", "name_arabic", "email", "phone", "gender", "city",
           "region", "notes"]
-FILTERS = ("region", "organization", "tag", "gender", "archived")
+FILTERS = ("region", "organization", "tag", "gender", "archived", "consent")
 SORTS = {"name": Person.last_name, "first_name": Person.first_name,
          "created": Person.created_at, "city": Person.city}
 NAME_MATCH_THRESHOLD = 88
@@ -113,6 +114,9 @@ def list_people(params: ListParams, with_organizations: bool = True):
             Membership.organization_id == int(f["organization"])))
     if f.get("tag", "").isdigit():
         query = query.where(Person.tags.any(Tag.id == int(f["tag"])))
+    if f.get("consent") in ConsentPurpose._value2member_map_:
+        query = query.where(Person.id.in_(db.select(Consent.person_id).where(
+            Consent.purpose == ConsentPurpose(f["consent"]), Consent.withdrawn_on.is_(None))))
     if params.q:
         ids = search.matching_ids(ENTITY, params.q)
         if ids is not None:

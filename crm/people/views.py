@@ -32,6 +32,7 @@ from crm.people.forms import (
 )
 from crm.people.models import Gender, Person
 from crm.privacy import services as privacy_services
+from crm.privacy.models import ConsentPurpose
 from crm.tags import services as tag_services
 
 bp = Blueprint("people", __name__)
@@ -72,6 +73,7 @@ def list_people():
         regions=Region.choices(),
         genders=Gender.choices(),
         tags=[(tag.id, tag.label) for tag in tag_services.list_tags()],
+        consents=ConsentPurpose.choices(),
     )
 
 

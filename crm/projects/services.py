@@ -1,7 +1,7 @@
 """Projects: create, update, assign, archive, list and the officer's portfolio."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -18,11 +18,12 @@ from crm.common.records import (
     restore_record,
     update_record,
 )
-from crm.common.reference import Region, Theme
+from crm.common.reference import SDG_NUMBERS, Region, Theme
 from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.forums.models import Forum
+from crm.funding.models import FundingOpportunity, OpportunityStatus
 from crm.organizations.models import Membership, Organization, OrganizationKind
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Stage, StageTransition
@@ -36,9 +37,13 @@ from crm.tags.models import Tag
 ENTITY = "project"
 FIELDS = ["name", "name_arabic", "description", "forum_id", "cohort", "themes", "sdgs",
           "officer_id"]
-FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "archived")
+FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "archived", "idle",
+           "funding", "sdg")
+# "No activity for..." choices of the list, in days.
+IDLE_DAYS = (30, 90, 180, 365)
 SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.position,
-         "cohort": Project.cohort_name, "moved": Project.stage_entered_at}
+         "cohort": Project.cohort_name, "moved": Project.stage_entered_at,
+         "activity": Project.last_activity_at}
 # The cards shown in each column of the board; the list page shows the rest.
 BOARD_COLUMN_SIZE = 20
 
@@ -132,6 +137,20 @@ def get_project(project_id: int) -> Project | None:
     ])
 
 
+def _related_filters(query, f: dict):
+    """Filters on related facts: no activity for N days, a funding opportunity in a status,
+    an SDG."""
+    if f.get("idle", "").isdigit() and int(f["idle"]) in IDLE_DAYS:
+        query = query.where(
+            Project.last_activity_at < utcnow() - timedelta(days=int(f["idle"])))
+    if f.get("funding") in OpportunityStatus._value2member_map_:
+        query = query.where(Project.id.in_(db.select(FundingOpportunity.project_id).where(
+            FundingOpportunity.status == OpportunityStatus(f["funding"]))))
+    if f.get("sdg", "").isdigit() and int(f["sdg"]) in SDG_NUMBERS:
+        query = query.where(has_flag(Project.sdgs, int(f["sdg"])))
+    return query
+
+
 def list_projects(params: ListParams):
     """The projects the list page asks for. The organization filters are a subquery, not a
     join, so that the page count reads the live projects' index alone (joined to the stages)."""
@@ -151,6 +170,7 @@ def list_projects(params: ListParams):
         query = query.where(Project.tags.any(Tag.id == int(f["tag"])))
     if f.get("theme") in Theme._value2member_map_:
         query = query.where(has_flag(Project.themes, Theme(f["theme"])))
+    query = _related_filters(query, f)
     organizations = db.select(Organization.id)
     if f.get("region") in Region._value2member_map_:
         organizations = organizations.where(Organization.region == Region(f["region"]))

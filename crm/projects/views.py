@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.audit import history as audit_history
@@ -23,6 +24,7 @@ from crm.documents import services as document_services
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
 from crm.funding import services as funding_services
+from crm.funding.models import OpportunityStatus
 from crm.impact import services as impact_services
 from crm.interactions import services as interaction_services
 from crm.organizations import services as organization_services
@@ -71,6 +73,11 @@ def _filters() -> dict:
         "tags": [(t.id, t.label) for t in tag_services.list_tags()],
         "regions": Region.choices(),
         "kinds": OrganizationKind.choices(),
+        "idle": [(str(days), ngettext("No activity for %(num)d day or more",
+                                      "No activity for %(num)d days or more", days))
+                 for days in services.IDLE_DAYS],
+        "funding": OpportunityStatus.choices(),
+        "sdgs": [(str(number), label) for number, label in sdg_labels().items()],
     }
 
 

@@ -67,3 +67,44 @@ def test_innovators_have_no_segments(client, login_as):
     login_as(Role.INNOVATOR)
     assert client.get("/segments").status_code == 404
     assert _save(client, "projects", "stage=applied", "x").status_code == 404
+
+
+def test_lists_filter_on_related_facts_and_a_segment_keeps_them(client, login_as):
+    from datetime import date, timedelta
+
+    import sqlalchemy as sa
+
+    from crm.common.time import utcnow
+    from crm.privacy import services as privacy
+    from crm.privacy.models import ConsentPurpose, ConsentSource
+    from crm.projects.models import Project
+    from tests.factories import make_opportunity, make_person
+
+    officer = login_as(Role.OFFICER)
+    asleep = make_project(officer=officer, name="Projet endormi", sdgs={5})
+    awake = make_project(officer=officer, name="Projet actif")
+    db.session.execute(sa.update(Project).where(Project.id == asleep.id)
+                       .values(last_activity_at=utcnow() - timedelta(days=200)))
+    db.session.commit()
+    make_opportunity(awake, actor=officer, status="committed", requested="1000",
+                     committed="1000")
+    page = client.get("/projects?idle=180").text
+    assert "Projet endormi" in page and "Projet actif" not in page
+    page = client.get("/projects?funding=committed").text
+    assert "Projet actif" in page and "Projet endormi" not in page
+    page = client.get("/projects?sdg=5").text
+    assert "Projet endormi" in page and "Projet actif" not in page
+    assert client.get("/projects?idle=7&sdg=99&funding=x").status_code == 200  # ignored
+
+    agreed = make_person(officer, first_name="Amina", last_name="Oui")
+    withdrew = make_person(officer, first_name="Badr", last_name="Non")
+    privacy.record_consent(officer, agreed, ConsentPurpose.COMMUNICATIONS,
+                           ConsentSource.FORUM, date.today())
+    consent = privacy.record_consent(officer, withdrew, ConsentPurpose.COMMUNICATIONS,
+                                     ConsentSource.FORUM, date.today())
+    privacy.withdraw_consent(officer, consent, date.today())
+    page = client.get("/people?consent=communications").text
+    assert "Amina" in page and "Badr" not in page
+    _save(client, "people", "consent=communications", "Newsletter")
+    segment = db.session.scalar(db.select(Segment))
+    assert segment.query == "consent=communications"
