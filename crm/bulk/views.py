@@ -3,6 +3,7 @@
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +17,7 @@ from crm.common.listing import ListParams
 from crm.common.web import actor
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.pipeline import services as pipeline
 from crm.projects import services as projects
 from crm.projects.models import Project
 
@@ -36,6 +38,30 @@ def _params(form: BulkForm) -> dict:
             "officer_id": parse_id(form.officer_id.data or ""), "tag": form.tag.data or "",
             "title": form.title.data or "", "kind": form.kind.data or "call",
             "due_on": form.due_on.data.isoformat() if form.due_on.data else ""}
+
+
+@bp.post("/projects/prepare")
+@require("bulk.run")
+def prepare_on_projects():
+    """Second step: the chosen projects counted, and only the fields the action needs."""
+    form = BulkForm()
+    back = url_for("projects.list_projects", **dict(parse_qsl(form.query.data or "")))
+    if form.action.data not in BulkAction._value2member_map_:
+        flash(_("Choose an action."), "danger")
+        return redirect(back)
+    ids = _chosen_ids(form)
+    if not ids:
+        flash(_("Tick the projects to act on, or choose the whole list."), "warning")
+        return redirect(back)
+    fill_choices(form)
+    return render_template("bulk/prepare.html", form=form, ids=ids, back=back,
+                           action=BulkAction(form.action.data))
+
+
+def fill_choices(form: BulkForm) -> None:
+    form.stage.choices = [("", "—")] + [(s.code, s.name) for s in pipeline.list_stages()]
+    form.officer_id.choices = [("", _("Nobody"))] + [
+        (str(i), n) for i, n in projects.officer_choices()]
 
 
 @bp.post("/projects")

@@ -91,16 +91,13 @@ def list_projects():
 
 
 def _bulk_form() -> BulkForm:
-    """The bulk actions this user may take: moves, tags and follow-ups for editors,
-    assignments for those who assign."""
+    """The first step of a bulk action: which projects, which action (moves, tags and
+    follow-ups for editors, assignments for those who assign); its details come next."""
     form = BulkForm(formdata=None, query=request.query_string.decode("utf-8", "replace"))
     allowed = {BulkAction.ASSIGN} if can(current_user, "project.assign") else set()
     if can(current_user, "project.edit"):
         allowed |= {BulkAction.MOVE, BulkAction.TAG, BulkAction.UNTAG, BulkAction.FOLLOW_UP}
     form.action.choices = [(a.value, a.label) for a in BulkAction if a in allowed]
-    form.stage.choices = [("", "—")] + [(s.code, s.name) for s in pipeline.list_stages()]
-    form.officer_id.choices = [("", _("Nobody"))] + [
-        (str(i), n) for i, n in services.officer_choices()]
     return form
 
 

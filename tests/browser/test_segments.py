@@ -47,6 +47,9 @@ def test_an_officer_saves_a_segment_and_acts_on_it_in_bulk(axe_page, live_app, l
     page.locator(f"input[name=project_id][value='{second}']").check()
     page.locator("summary", has_text="إجراء على عدة مشاريع").click()
     page.select_option("#action", "move")
+    page.get_by_role("button", name="التالي").click()  # the second step: the stage
+    page.wait_for_load_state()
+    assert serious_accessibility_violations(page) == []
     page.select_option("#stage", target)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="تطبيق").click()
@@ -63,6 +66,8 @@ def test_an_officer_saves_a_segment_and_acts_on_it_in_bulk(axe_page, live_app, l
     page.locator("summary", has_text="إجراء على عدة مشاريع").click()
     page.select_option("#scope", "all")
     page.select_option("#action", "tag")
+    page.get_by_role("button", name="التالي").click()
+    page.wait_for_load_state()
     page.fill("#tag", TAG)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="تطبيق").click()

@@ -104,3 +104,24 @@ def test_nothing_chosen_is_a_clear_message(client, login_as):
                  project_id=["x", "99999999999999999999"])
     assert "Tick the projects to act on" in page.text
     assert _post(client, scope="selected", action="nonsense").status_code == 200
+
+
+def test_the_second_step_counts_the_projects_and_asks_only_what_the_action_needs(client,
+                                                                               login_as):
+    officer = login_as(Role.OFFICER)
+    projects = [make_project(officer=officer, cohort="2032") for _ in range(3)]
+    page = client.post("/bulk/projects/prepare", data={
+        "scope": "all", "query": "cohort=2032", "action": "move"})
+    assert page.status_code == 200 and "3 projects are chosen" in page.text
+    assert 'id="stage"' in page.text and 'id="tag"' not in page.text
+    page = client.post("/bulk/projects/prepare", data={
+        "scope": "selected", "project_id": [str(projects[0].id)], "action": "tag"})
+    assert "1 project is chosen" in page.text and 'id="tag"' in page.text
+    assert f'name="project_id" value="{projects[0].id}"' in page.text
+    empty = client.post("/bulk/projects/prepare", data={"scope": "selected",
+                                                        "action": "tag"},
+                        follow_redirects=True)
+    assert "Tick the projects to act on" in empty.text
+    wrong = client.post("/bulk/projects/prepare", data={"scope": "all", "action": "x"},
+                        follow_redirects=True)
+    assert "Choose an action." in wrong.text
