@@ -5,7 +5,7 @@ import pytest
 
 from crm.auth.models import Role, User
 from crm.calls import review, services
-from crm.calls.models import Application, ApplicationStatus, Review
+from crm.calls.models import Application, ApplicationStatus, QuestionKind, Review
 from crm.common.time import local_today
 from crm.extensions import db
 from crm.organizations.models import Organization
@@ -257,3 +257,31 @@ def test_an_invitation_that_cannot_be_sent_keeps_no_account(app, client, login_a
         follow_redirects=True)
     assert "Nothing was saved" in response.text
     assert db.session.scalar(db.select(User).where(User.email == "leila@partner.org")) is None
+
+
+def test_an_external_reviewer_downloads_the_files_of_their_applications_only(app, client,
+                                                                             tmp_path):
+    from io import BytesIO
+
+    from crm.documents.models import Document
+    from tests.factories import application_data
+
+    app.config["DOCUMENTS_FOLDER"] = str(tmp_path)
+    officer = make_user(Role.OFFICER)
+    call = make_call(officer)
+    question = services.add_question(officer, call, QuestionKind.FILE, False,
+                                     {"label_fr": "Statuts"})
+    files = []
+    for email in ("given@example.org", "other@example.org"):
+        response = client.post(f"/apply/{call.slug}", content_type="multipart/form-data",
+                               data={**application_data(call, email=email),
+                                     f"answer_{question.id}": (BytesIO(b"%PDF-1.4\n%%EOF\n"),
+                                                               "statuts.pdf")})
+        assert response.status_code == 302
+        files.append(db.session.scalar(db.select(Document).order_by(Document.id.desc())))
+    given = db.session.get(Application, files[0].application_id)
+    reviewer = make_user(Role.REVIEWER)
+    review.assign(officer, given, reviewer)
+    guest = _client(app, reviewer)
+    assert guest.get(f"/documents/{files[0].id}").status_code == 200
+    assert guest.get(f"/documents/{files[1].id}").status_code == 404
