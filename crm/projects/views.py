@@ -1,10 +1,11 @@
 """Screens of the projects domain: list, export, page, create, edit, move, assign, archive."""
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.audit import history as audit_history
@@ -63,6 +64,19 @@ def _officer_choices(officers) -> list[tuple[str, str]]:
     return [("", _("Nobody"))] + [(str(o.id), o.display_name) for o in officers]
 
 
+@lru_cache(maxsize=8)
+def _sdg_choices(_locale: str) -> list[tuple[str, str]]:
+    """The SDG filter's options, translated once per language."""
+    return [(str(number), str(label)) for number, label in sdg_labels().items()]
+
+
+@lru_cache(maxsize=8)
+def _idle_choices(_locale: str) -> list[tuple[str, str]]:
+    return [(str(days), ngettext("No activity for %(num)d day or more",
+                                 "No activity for %(num)d days or more", days))
+            for days in services.IDLE_DAYS]
+
+
 def _filters() -> dict:
     """The choices of the list's filters."""
     return {
@@ -73,11 +87,9 @@ def _filters() -> dict:
         "tags": [(t.id, t.label) for t in tag_services.list_tags()],
         "regions": Region.choices(),
         "kinds": OrganizationKind.choices(),
-        "idle": [(str(days), ngettext("No activity for %(num)d day or more",
-                                      "No activity for %(num)d days or more", days))
-                 for days in services.IDLE_DAYS],
+        "idle": _idle_choices(str(get_locale())),
         "funding": OpportunityStatus.choices(),
-        "sdgs": [(str(number), label) for number, label in sdg_labels().items()],
+        "sdgs": _sdg_choices(str(get_locale())),
     }
 
 

@@ -65,9 +65,10 @@ def _file_on_a_phone(browser, live_server) -> str:
     return page.url
 
 
-def _score(page, live_server, call, application_id, values) -> None:
+def _score(page, live_server, call, application_id, values, check_page=False) -> None:
     page.goto(f"{live_server}/calls/{call['id']}/applications/{application_id}/review")
-    assert serious_accessibility_violations(page) == []
+    if check_page:
+        assert serious_accessibility_violations(page) == []
     for criterion_id, value in zip(call["criteria"], values, strict=True):
         page.check(f"input[name=score_{criterion_id}][value='{value}']")
     page.locator("main form button[type=submit]").click()
@@ -96,7 +97,7 @@ def test_an_application_in_arabic_is_scored_accepted_and_becomes_a_project(
     page.select_option("#reviewer_id", str(second))
     page.get_by_role("button", name="إضافة المقيّم").click()
     page.wait_for_load_state()
-    _score(page, live_server, call_ids, application_id, ["5", "4", "8"])
+    _score(page, live_server, call_ids, application_id, ["5", "4", "8"], check_page=True)
     log_out(page)
 
     log_in(page, live_server, "officer2@demo.crm", DEMO_PASSWORD)
