@@ -146,15 +146,10 @@ def _member_of_projects_organization(user, project) -> bool:
 
 def _document_owner(document):
     """The organization, person, project or application a document is attached to."""
-    from crm.calls.models import Application
+    from crm.documents.models import owner_models
     from crm.extensions import db
-    from crm.organizations.models import Organization
-    from crm.people.models import Person
-    from crm.projects.models import Project
 
-    model = {"organization": Organization, "person": Person, "project": Project,
-             "application": Application}[document.owner_type]
-    return db.session.get(model, document.owner_id)
+    return db.session.get(owner_models()[document.owner_type], document.owner_id)
 
 
 # What an innovator may do on the records of their own side, by kind of record.

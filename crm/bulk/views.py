@@ -5,7 +5,6 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from crm.auth.models import Role
 from crm.auth.permissions import require
@@ -14,7 +13,7 @@ from crm.bulk.forms import BulkForm
 from crm.bulk.models import BulkAction, BulkJob
 from crm.common.ids import parse_id
 from crm.common.listing import ListParams
-from crm.common.web import actor
+from crm.common.web import actor, flash_form_errors
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.pipeline import services as pipeline
@@ -24,10 +23,14 @@ from crm.projects.models import Project
 bp = Blueprint("bulk", __name__, url_prefix="/bulk")
 
 
+def _list_page(form: BulkForm) -> str:
+    """The projects list the form came from, filtered as it was."""
+    return url_for("projects.list_projects", **dict(parse_qsl(form.query.data or "")))
+
+
 def _chosen_ids(form: BulkForm) -> list[int]:
     if form.scope.data == "all":
-        params = ListParams.from_args(MultiDict(parse_qsl(form.query.data or "")),
-                                      projects.FILTERS, "name")
+        params = ListParams.from_query(form.query.data, projects.FILTERS, "name")
         query = projects.list_projects(params).with_only_columns(Project.id).order_by(None)
         return list(db.session.scalars(query))
     return [i for i in (parse_id(v) for v in request.form.getlist("project_id")) if i]
@@ -45,7 +48,7 @@ def _params(form: BulkForm) -> dict:
 def prepare_on_projects():
     """Second step: the chosen projects counted, and only the fields the action needs."""
     form = BulkForm()
-    back = url_for("projects.list_projects", **dict(parse_qsl(form.query.data or "")))
+    back = _list_page(form)
     if form.action.data not in BulkAction._value2member_map_:
         flash(_("Choose an action."), "danger")
         return redirect(back)
@@ -68,10 +71,9 @@ def fill_choices(form: BulkForm) -> None:
 @require("bulk.run")
 def start_on_projects():
     form = BulkForm()
-    back = url_for("projects.list_projects", **dict(parse_qsl(form.query.data or "")))
+    back = _list_page(form)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(error) for error in errors), "danger")
+        flash_form_errors(form)
         return redirect(back)
     action = BulkAction(form.action.data)
     summary = f"{action.label}: {form.stage.data or form.tag.data or form.title.data or ''}"

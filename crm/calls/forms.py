@@ -30,6 +30,7 @@ from crm.calls.models import Call, CallQuestion, QuestionKind
 from crm.common.forms import CrmForm
 from crm.common.reference import Region
 from crm.documents.files import ACCEPT
+from crm.i18n import NATIVE_NAMES
 from crm.organizations.models import OrganizationKind
 from crm.people.forms import valid_phone
 
@@ -307,7 +308,7 @@ class DecisionForm(CrmForm):
 
 
 def _language_choices():
-    return [("ar", "العربية"), ("fr", "Français"), ("en", "English")]
+    return list(NATIVE_NAMES.items())
 
 
 class InviteReviewerForm(CrmForm):

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from crm.auth.models import User
 from crm.auth.permissions import require
-from crm.calls import decisions, external, review, services
+from crm.calls import decisions, external, review
 from crm.calls.forms import (
     DECISIONS,
     CriterionForm,
@@ -18,10 +18,11 @@ from crm.calls.forms import (
     review_form,
     score_name,
 )
-from crm.calls.models import Application, Call, Review
+from crm.calls.models import Application, Review
+from crm.calls.views import application_or_404, call_or_404
 from crm.common.forms import EmptyForm
 from crm.common.ids import parse_id
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, flash_form_errors, found_or_404, report_service_error
 from crm.documents import services as documents_services
 from crm.errors import ServiceError
 from crm.extensions import db
@@ -29,31 +30,15 @@ from crm.extensions import db
 bp = Blueprint("reviews", __name__, url_prefix="/calls")
 
 
-def _call_or_404(call_id: int) -> Call:
-    return found_or_404(services.get_call(call_id))
-
-
-def _application_or_404(call: Call, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.call_id != call.id:
-        abort(404)
-    return application
-
-
 def _to_application(application: Application, anchor: str = ""):
     return redirect(url_for("calls.show_application", call_id=application.call_id,
                             application_id=application.id, _anchor=anchor or None))
 
 
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        flash(" ".join(str(error) for error in errors), "danger")
-
-
 @bp.post("/<int:call_id>/criteria")
 @require("call.manage")
 def add_criterion(call_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     form = CriterionForm()
     if form.validate_on_submit():
         data = form.data | {"scale_max": int(form.scale_max.data)}
@@ -64,14 +49,14 @@ def add_criterion(call_id: int):
         else:
             flash(_("The criterion was added."), "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("calls.show_call", call_id=call.id, _anchor="rubric"))
 
 
 @bp.post("/<int:call_id>/criteria/<int:criterion_id>/remove")
 @require("call.manage")
 def remove_criterion(call_id: int, criterion_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     criterion = found_or_404(next((c for c in call.criteria if c.id == criterion_id), None))
     if EmptyForm().validate_on_submit():
         try:
@@ -86,7 +71,7 @@ def remove_criterion(call_id: int, criterion_id: int):
 @bp.post("/<int:call_id>/applications/<int:application_id>/reviewers")
 @require("call.manage")
 def assign_reviewer(call_id: int, application_id: int):
-    application = _application_or_404(_call_or_404(call_id), application_id)
+    application = application_or_404(call_or_404(call_id), application_id)
     form = ReviewerForm()
     form.reviewer_id.choices = [(str(u.id), u.display_name) for u in review.reviewers()]
     if form.validate_on_submit():
@@ -99,14 +84,14 @@ def assign_reviewer(call_id: int, application_id: int):
             flash(_("%(name)s reviews this application.", name=reviewer.display_name),
                   "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return _to_application(application, "reviews")
 
 
 @bp.post("/<int:call_id>/applications/<int:application_id>/reviewers/<int:review_id>/remove")
 @require("call.manage")
 def unassign_reviewer(call_id: int, application_id: int, review_id: int):
-    application = _application_or_404(_call_or_404(call_id), application_id)
+    application = application_or_404(call_or_404(call_id), application_id)
     assigned = found_or_404(next((r for r in application.reviews if r.id == review_id), None))
     if EmptyForm().validate_on_submit():
         try:
@@ -119,8 +104,8 @@ def unassign_reviewer(call_id: int, application_id: int, review_id: int):
 @bp.route("/<int:call_id>/applications/<int:application_id>/review", methods=["GET", "POST"])
 @require("application.review")
 def review_application(call_id: int, application_id: int):
-    call = _call_or_404(call_id)
-    application = _application_or_404(call, application_id)
+    call = call_or_404(call_id)
+    application = application_or_404(call, application_id)
     mine: Review | None = review.review_of(application, current_user)
     if mine is None:
         abort(404)  # only the reviewers of an application score it
@@ -144,10 +129,10 @@ def review_application(call_id: int, application_id: int):
 @bp.post("/<int:call_id>/applications/<int:application_id>/decision")
 @require("application.decide")
 def decide(call_id: int, application_id: int):
-    application = _application_or_404(_call_or_404(call_id), application_id)
+    application = application_or_404(call_or_404(call_id), application_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_form_errors(form)
         return _to_application(application, "decision")
     outcome = _decide_many([application], form)
     if outcome is not None and outcome.done:
@@ -170,7 +155,7 @@ def _decide_many(applications: list[Application], form) -> decisions.Outcome | N
 @bp.post("/<int:call_id>/decisions")
 @require("application.decide")
 def decide_several(call_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     ids = {parse_id(value) for value in request.form.getlist("application_id")} - {None}
     applications = list(db.session.scalars(db.select(Application).where(
         Application.call_id == call.id, Application.id.in_(ids)))) if ids else []
@@ -187,7 +172,7 @@ def decide_several(call_id: int):
                                "%(num)d were already decided and were left as they were.",
                                outcome.skipped), "warning")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("calls.show_call", call_id=call.id, _anchor="applications"))
 
 
@@ -200,7 +185,7 @@ def my_reviews():
 @bp.post("/<int:call_id>/reviewers/invite")
 @require("call.manage")
 def invite_reviewer(call_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     form = InviteReviewerForm()
     if form.validate_on_submit():
         try:
@@ -212,5 +197,5 @@ def invite_reviewer(call_id: int):
             flash(_("%(name)s was invited by email; give them applications to review.",
                     name=reviewer.display_name), "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("calls.show_call", call_id=call.id, _anchor="reviewers"))

@@ -46,8 +46,16 @@ def _keep_the_call_in_links(endpoint: str, values: dict) -> None:
         values.setdefault("call_id", request.view_args["call_id"])
 
 
-def _call_or_404(call_id: int) -> Call:
+def call_or_404(call_id: int) -> Call:
     return found_or_404(services.get_call(call_id))
+
+
+def application_or_404(call: Call, application_id: int) -> Application:
+    """An application of this call (an id of another call's is a 404 too)."""
+    application = db.session.get(Application, application_id)
+    if application is None or application.call_id != call.id:
+        abort(404)
+    return application
 
 
 def _question_or_404(call: Call, question_id: int) -> CallQuestion:
@@ -89,7 +97,7 @@ def create_call():
 @bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
 @require("call.manage")
 def edit_call(call_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     form = _call_form(obj=call, version=call.version)
     if request.method == "GET" and call.forum_id:
         form.forum_id.data = str(call.forum_id)
@@ -122,13 +130,13 @@ def _render_call(call: Call, question_form: QuestionForm | None = None):
 @bp.get("/<int:call_id>")
 @require("call.view")
 def show_call(call_id: int):
-    return _render_call(_call_or_404(call_id))
+    return _render_call(call_or_404(call_id))
 
 
 @bp.post("/<int:call_id>/publish")
 @require("call.manage")
 def publish_call(call_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     published = request.form.get("published") == "1"
     if EmptyForm().validate_on_submit():
         try:
@@ -144,7 +152,7 @@ def publish_call(call_id: int):
 @bp.post("/<int:call_id>/questions")
 @require("call.manage")
 def add_question(call_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     form = QuestionForm()
     if form.validate_on_submit():
         try:
@@ -161,7 +169,7 @@ def add_question(call_id: int):
 @bp.post("/<int:call_id>/questions/<int:question_id>/remove")
 @require("call.manage")
 def remove_question(call_id: int, question_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     question = _question_or_404(call, question_id)
     if EmptyForm().validate_on_submit():
         try:
@@ -176,7 +184,7 @@ def remove_question(call_id: int, question_id: int):
 @bp.post("/<int:call_id>/questions/<int:question_id>/move")
 @require("call.manage")
 def move_question(call_id: int, question_id: int):
-    call = _call_or_404(call_id)
+    call = call_or_404(call_id)
     question = _question_or_404(call, question_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
@@ -189,10 +197,8 @@ def move_question(call_id: int, question_id: int):
 @bp.get("/<int:call_id>/applications/<int:application_id>")
 @require("application.view")
 def show_application(call_id: int, application_id: int):
-    call = _call_or_404(call_id)
-    application = db.session.get(Application, application_id)
-    if application is None or application.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id)
+    application = application_or_404(call, application_id)
     ensure(actor(), "application.view", application)
     reviewer_form = ReviewerForm(formdata=None)
     taken = {r.reviewer_id for r in application.reviews}

@@ -1,12 +1,14 @@
 """List pages: reading filters and sorting from the query string, paginating."""
 
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select
 from sqlalchemy.orm import lazyload
+from werkzeug.datastructures import MultiDict
 
 from crm.extensions import db
 
@@ -34,6 +36,12 @@ class ListParams:
             descending=descending,
             page=read_page(args),
         )
+
+    @classmethod
+    def from_query(cls, query: str, filter_names: tuple[str, ...],
+                   default_sort: str) -> "ListParams":
+        """The same, from a list's query string kept aside (a segment, a bulk action)."""
+        return cls.from_args(MultiDict(parse_qsl(query or "")), filter_names, default_sort)
 
 
 MAX_PAGE = 100_000  # far past any list's end; keeps OFFSET inside what the engines take

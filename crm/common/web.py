@@ -38,6 +38,13 @@ def report_service_error(form, error: ServiceError) -> None:
         flash(str(error.message), "danger")
 
 
+def flash_form_errors(form) -> None:
+    """A form posted from another page (a panel, a list) says what was wrong in flashes,
+    one per field, on the page it goes back to."""
+    for errors in form.errors.values():
+        flash(" ".join(str(error) for error in errors), "danger")
+
+
 @dataclass
 class Submission:
     """What came of a submitted edit form: saved (with what `save` returned), or not, with

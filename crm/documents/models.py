@@ -13,6 +13,19 @@ from crm.extensions import db
 
 # The records a document may belong to: exactly one of these columns is set.
 OWNERS = ("organization", "person", "project", "application")
+
+
+def owner_models() -> dict[str, type]:
+    """Each kind of owner and its model (imported here, not at the top: they import much)."""
+    from crm.calls.models import Application
+    from crm.organizations.models import Organization
+    from crm.people.models import Person
+    from crm.projects.models import Project
+
+    return {"organization": Organization, "person": Person, "project": Project,
+            "application": Application}
+
+
 _ONE_OWNER = " + ".join(f"(CASE WHEN {owner}_id IS NULL THEN 0 ELSE 1 END)" for owner in OWNERS)
 
 

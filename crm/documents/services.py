@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from crm.audit import services as audit
 from crm.documents import files
-from crm.documents.models import OWNERS, Document
+from crm.documents.models import Document, owner_models
 from crm.documents.storage import store_for
 from crm.errors import ServiceError
 from crm.extensions import db
@@ -35,10 +35,7 @@ def _store():
 
 def owner_type_of(owner) -> str:
     """"organization", "person", "project" or "application", from the record's table."""
-    name = {"organizations": "organization", "people": "person", "projects": "project",
-            "applications": "application"}[owner.__tablename__]
-    assert name in OWNERS
-    return name
+    return next(kind for kind, model in owner_models().items() if isinstance(owner, model))
 
 
 def documents_of(owner) -> list[Document]:

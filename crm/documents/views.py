@@ -7,15 +7,13 @@ from crm.auth.permissions import ensure, require
 from crm.calls.models import Application
 from crm.common.forms import EmptyForm
 from crm.common.urls import safe_redirect_target
-from crm.common.web import actor, found_or_404
+from crm.common.web import actor, flash_form_errors, found_or_404
 from crm.documents import services
 from crm.documents.files import ACCEPT, ALLOWED
 from crm.documents.forms import DocumentForm
+from crm.documents.models import owner_models
 from crm.errors import ServiceError
 from crm.extensions import db
-from crm.organizations.models import Organization
-from crm.people.models import Person
-from crm.projects.models import Project
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -24,7 +22,8 @@ def document_accept() -> str:
     return ACCEPT
 
 
-OWNER_MODELS = {"organization": Organization, "person": Person, "project": Project}
+# Staff and innovators attach documents to these; applications get theirs from their form.
+RECORD_OWNERS = ("organization", "person", "project")
 
 
 def record_page(owner_type: str, owner_id: int) -> str:
@@ -43,15 +42,13 @@ def _back(owner_type: str, owner_id: int):
 @bp.post("/<owner_type>/<int:owner_id>")
 @require("document.add")
 def add_document(owner_type: str, owner_id: int):
-    model = OWNER_MODELS.get(owner_type)
-    if model is None:
+    if owner_type not in RECORD_OWNERS:
         abort(404)
-    owner = found_or_404(db.session.get(model, owner_id))
+    owner = found_or_404(db.session.get(owner_models()[owner_type], owner_id))
     ensure(actor(), "document.add", owner)
     form = DocumentForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(str(error) for error in errors), "danger")
+        flash_form_errors(form)
         return _back(owner_type, owner_id)
     try:
         document = services.attach(actor(), owner, form.file.data)

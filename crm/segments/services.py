@@ -1,11 +1,10 @@
 """Saving a filtered list as a segment, listing the segments one may open, counting them."""
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
-from werkzeug.datastructures import MultiDict
 
 from crm.audit import services as audit
 from crm.common.listing import ListParams
@@ -49,8 +48,7 @@ def clean_query(entity: str, args) -> str:
 
 def params_of(segment: Segment) -> ListParams:
     kind = KINDS[segment.entity]
-    return ListParams.from_args(MultiDict(parse_qsl(segment.query)), kind.filters,
-                                kind.default_sort)
+    return ListParams.from_query(segment.query, kind.filters, kind.default_sort)
 
 
 def save(actor, entity: str, name: str, args, shared: bool) -> Segment:

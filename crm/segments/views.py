@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from crm.auth.permissions import require
 from crm.common.forms import EmptyForm
-from crm.common.web import actor, found_or_404
+from crm.common.web import actor, flash_form_errors, found_or_404
 from crm.errors import ServiceError
 from crm.segments import services
 from crm.segments.forms import SegmentForm
@@ -47,8 +47,7 @@ def save_segment():
             flash(_("The segment %(name)s was saved; it is counted again each time you open "
                     "it.", name=segment.name), "success")
     else:
-        for errors in form.errors.values():
-            flash(" ".join(str(error) for error in errors), "danger")
+        flash_form_errors(form)
     return redirect(list_url(entity, services.clean_query(entity, args)))
 
 
