@@ -75,15 +75,14 @@ def _check_params(action: BulkAction, params: dict) -> None:
         raise ServiceError(_l("Give the follow-up a title and a due date."), field="title")
 
 
-def start(actor, action: BulkAction, params: dict, project_ids: list[int],
-          summary: str = "") -> BulkJob:
+def start(actor, action: BulkAction, params: dict, project_ids: list[int]) -> BulkJob:
     """Record the job, then run it now (a few projects) or in the background."""
     _check_params(action, params)
     ids = sorted(set(project_ids))
     if not ids:
         raise ServiceError(_l("Tick the projects to act on, or choose the whole list."))
     job = BulkJob(action=action, params=params, project_ids=ids, total=len(ids),
-                  created_by_id=actor.id, summary=summary[:300])
+                  created_by_id=actor.id)
     db.session.add(job)
     db.session.commit()
     if len(ids) <= INLINE_UP_TO:

@@ -76,9 +76,8 @@ def start_on_projects():
         flash_form_errors(form)
         return redirect(back)
     action = BulkAction(form.action.data)
-    summary = f"{action.label}: {form.stage.data or form.tag.data or form.title.data or ''}"
     try:
-        job = services.start(actor(), action, _params(form), _chosen_ids(form), summary)
+        job = services.start(actor(), action, _params(form), _chosen_ids(form))
     except ServiceError as error:
         flash(str(error.message), "danger")
         return redirect(back)

@@ -32,8 +32,15 @@ log = logging.getLogger(__name__)
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
 
 
-def _check_open(application: Application) -> None:
-    if application.status not in OPEN:
+def _open_for(application: Application, decision: str) -> bool:
+    """A submitted application takes any decision; a waitlisted one may still be accepted
+    or rejected."""
+    allowed = (ApplicationStatus.SUBMITTED,) if decision == "waitlist" else OPEN
+    return application.status in allowed
+
+
+def _check_open(application: Application, decision: str) -> None:
+    if not _open_for(application, decision):
         raise ServiceError(_l("This application was already decided: %(status)s.",
                               status=application.status.label))
 
@@ -84,7 +91,7 @@ def accept(actor, application: Application) -> None:
     """The application becomes a project at stage "applied" of the call's cohort, with the
     applicant's consent on record. Matching first means that accepting again after a failure
     finds what the first attempt created."""
-    _check_open(application)
+    _check_open(application, "accept")
     call, stage = application.call, _applied_stage()
     person = _person_for(actor, application)
     organization = _organization_for(actor, application)
@@ -112,7 +119,7 @@ def _decided(actor, application: Application, status: ApplicationStatus, reason:
 
 def reject(actor, application: Application, reason: str, notify: bool) -> bool:
     """Returns whether the applicant was told by email (when asked to)."""
-    _check_open(application)
+    _check_open(application, "reject")
     if not reason.strip():
         raise ServiceError(_l("Give the reason for the rejection."), field="reason")
     _decided(actor, application, ApplicationStatus.REJECTED, reason.strip())
@@ -120,9 +127,7 @@ def reject(actor, application: Application, reason: str, notify: bool) -> bool:
 
 
 def waitlist(actor, application: Application) -> None:
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise ServiceError(_l("This application was already decided: %(status)s.",
-                              status=application.status.label))
+    _check_open(application, "waitlist")
     _decided(actor, application, ApplicationStatus.WAITLISTED, "")
 
 
@@ -159,8 +164,7 @@ def decide_many(actor, applications: list[Application], decision: str, reason: s
         raise ServiceError(_l("Give the reason for the rejection."), field="reason")
     outcome = Outcome()
     for application in applications:
-        if application.status not in OPEN or (decision == "waitlist"
-                                              and application.status != "submitted"):
+        if not _open_for(application, decision):
             outcome.skipped += 1
             continue
         if decision == "accept":

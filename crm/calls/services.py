@@ -54,12 +54,6 @@ def published_call(slug: str) -> Call | None:
     return db.session.scalar(db.select(Call).where(Call.slug == slug, Call.published))
 
 
-def list_applications(call_id: int) -> Select:
-    """A call's applications, the latest filed first."""
-    return (db.select(Application).where(Application.call_id == call_id)
-            .order_by(Application.created_at.desc(), Application.id.desc()))
-
-
 def figures(call_id: int) -> dict[str, list[tuple[object, int]]]:
     """How many applications the call received, by status, by region and by kind of
     organization, the largest first (one GROUP BY each)."""

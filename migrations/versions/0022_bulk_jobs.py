@@ -31,7 +31,6 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
-    sa.Column('summary', sa.String(length=300), nullable=False),
     sa.CheckConstraint('done + skipped <= total', name=op.f('ck_bulk_jobs_progress_within_total')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_bulk_jobs_created_by_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bulk_jobs'))
