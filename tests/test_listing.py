@@ -43,3 +43,19 @@ def test_under_the_cap_the_count_is_exact(client, login_as, five_bennanis):
 def test_more_than_is_translated(client, login_as, five_bennanis):
     login_as(Role.MANAGER, language="fr")
     assert _range(client.get("/people?q=benn").get_data(as_text=True)) == "1–2 sur plus de 3"
+
+
+def test_a_repeated_filter_is_read_once_each_capped_and_trimmed():
+    from werkzeug.datastructures import MultiDict
+
+    from crm.common.listing import MAX_VALUE_LENGTH, MAX_VALUES, ListParams
+
+    args = MultiDict([("stage", " applied "), ("stage", ""), ("stage", "applied"),
+                      ("stage", "x" * 500), *[("tag", str(n)) for n in range(50)],
+                      ("match", "any"), ("other", "1")])
+    params = ListParams.from_args(args, ("stage", "tag", "region"), "name")
+    assert params.values("stage") == ["applied", "x" * MAX_VALUE_LENGTH]
+    assert params.ids("tag") == list(range(MAX_VALUES))
+    assert params.filters == {"stage": "applied", "tag": "0"}  # the first, for older callers
+    assert params.values("region") == [] and params.match_any
+    assert ListParams(filters={"archived": "1"}).values("archived") == ["1"]

@@ -1,1 +1,2 @@
-"""Bulk actions: one action on many projects, checked and recorded project by project."""
+"""Bulk actions: one action on many projects, people or organizations, checked and recorded
+record by record, and undone the same way."""

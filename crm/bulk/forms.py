@@ -1,21 +1,22 @@
-"""The bulk action form under a list of projects."""
+"""The bulk action form under a list of projects, people or organizations."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.bulk.models import BulkAction
 from crm.common.forms import CrmForm, LeanSelect
 from crm.followups.models import FollowUpKind
+from crm.forums.models import ParticipationRole
 
 
-def _scope_choices():
-    return [("selected", _l("The projects ticked on this page")),
-            ("all", _l("Every project of this list (all pages)"))]
+def _scopes() -> list[tuple[str, str]]:
+    """The two scopes; their labels name the list's records (BulkForm.for_entity)."""
+    return [("selected", ""), ("all", "")]
 
 
 class BulkForm(CrmForm):
-    scope = SelectField(_l("Projects"), choices=_scope_choices, default="selected")
+    scope = SelectField(_l("Projects"), choices=_scopes, default="selected")
     action = SelectField(_l("Action"), choices=BulkAction.choices,
                          validators=[DataRequired(_l("Choose an action."))])
     stage = SelectField(_l("Stage"), choices=[], validate_choice=False, widget=LeanSelect())
@@ -27,4 +28,24 @@ class BulkForm(CrmForm):
     title = StringField(_l("Follow-up"), validators=[Length(max=200)])
     kind = SelectField(_l("Kind of follow-up"), choices=FollowUpKind.choices, default="call")
     due_on = DateField(_l("Due on"), validators=[Optional()])
-    query = HiddenField()  # the list's filters, for "every project of this list"
+    session_id = SelectField(_l("Forum session"), choices=[], validate_choice=False,
+                             widget=LeanSelect())
+    role = SelectField(_l("Role"), choices=ParticipationRole.choices, default="participant")
+    attended = BooleanField(_l("Attended"))
+    query = HiddenField()  # the list's filters, for "every record of this list"
+
+    def for_entity(self, entity) -> "BulkForm":
+        """Says which records the choices are about (`entity` of crm.bulk.entities)."""
+        self.entity = entity
+        self.scope.label.text = entity.texts["title"]
+        self.scope.choices = [("selected", entity.texts["ticked"]),
+                              ("all", entity.texts["all"])]
+        return self
+
+
+def list_form(entity, actions: list[BulkAction], query: str) -> BulkForm:
+    """The first step under a list: which rows and which action (among `actions`, those the
+    reader may take); what the action needs comes next."""
+    form = BulkForm(formdata=None, query=query).for_entity(entity)
+    form.action.choices = [(a.value, a.label) for a in actions]
+    return form

@@ -40,5 +40,11 @@ def bits_of(values: Sequence, chosen: Iterable) -> int:
 
 def has_flag(column, value):
     """SQL condition: the set stored in `column` contains `value`."""
-    bit = sa.literal(column.type.bit(value), type_=sa.BigInteger())
-    return column.op("&", return_type=sa.BigInteger())(bit) != 0
+    return has_any_flag(column, [value])
+
+
+def has_any_flag(column, values: Iterable):
+    """SQL condition: the set stored in `column` holds at least one of `values`; one mask, so
+    "water or health" costs what "water" does."""
+    mask = sa.literal(bits_of(column.type.values, values), type_=sa.BigInteger())
+    return column.op("&", return_type=sa.BigInteger())(mask) != 0

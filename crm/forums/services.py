@@ -32,6 +32,12 @@ def list_forums() -> Select:
     return db.select(Forum).order_by(Forum.held_on.desc(), Forum.id.desc())
 
 
+def edition_choices() -> list[tuple[int, str]]:
+    """(id, name) of every edition, newest first, for filter forms (no objects built)."""
+    return [(row.id, row.name) for row in db.session.execute(
+        list_forums().with_only_columns(Forum.id, Forum.name))]
+
+
 @dataclass
 class ForumCounts:
     sessions: int = 0
@@ -132,6 +138,16 @@ def participations_of_person(person_id: int) -> list[Participation]:
     query = (db.select(Participation).where(Participation.person_id == person_id)
              .options(db.joinedload(Participation.session).joinedload(ForumSession.forum)))
     return list(db.session.scalars(query))
+
+
+def session_choices() -> list[tuple[int, str]]:
+    """Every session, newest edition first, named with its edition (a bulk action's
+    picker)."""
+    query = (db.select(ForumSession).join(ForumSession.forum)
+             .options(db.contains_eager(ForumSession.forum))
+             .order_by(Forum.held_on.desc(), Forum.id.desc(), ForumSession.position,
+                       ForumSession.id))
+    return [(s.id, f"{s.forum.name} — {s.name}") for s in db.session.scalars(query)]
 
 
 def get_session(session_id: int) -> ForumSession | None:

@@ -77,6 +77,23 @@ def indicator_label(indicator: Indicator) -> str:
     return _("%(total)s — %(part)s", total=indicator.part_of.name, part=indicator.name)
 
 
+def indicator_choices(lang: str) -> list[tuple[int, str]]:
+    """(id, label) of the active indicators, named in `lang` as `indicator_label` names them,
+    for filter forms; read as columns, as building the catalog's objects cost the projects
+    list more than its own query."""
+    total = aliased(Indicator)
+
+    def name(model):
+        named = getattr(model, f"name_{lang}", model.name_en)
+        return func.coalesce(func.nullif(named, ""), model.name_en)
+
+    query = (db.select(Indicator.id, name(Indicator), name(total))
+             .outerjoin(total, total.id == Indicator.part_of_id)
+             .where(Indicator.active.is_(True)).order_by(Indicator.position, Indicator.id))
+    return [(i, part if whole is None else _("%(total)s — %(part)s", total=whole, part=part))
+            for i, part, whole in db.session.execute(query)]
+
+
 def _check_part_of(indicator: Indicator | None, part_of_id: int | None) -> None:
     """"Of which" goes one level deep: a part's total is not itself a part, nor the part."""
     if part_of_id is None:
@@ -331,6 +348,22 @@ def totals(project_ids) -> dict[Indicator, Decimal]:
     indicators = {i.id: i for i in list_indicators(active_only=False)}
     rows = {indicators[i]: v for i, v in db.session.execute(query)}
     return dict(sorted(rows.items(), key=lambda item: item[0].position))
+
+
+def projects_reaching(indicator_id: int, at_least: Decimal | None):
+    """SQL: the ids of the projects whose figure for the indicator reaches `at_least` (any
+    figure, when None). The figure is the one `totals` gives, as an organization's page and
+    the impact report count it: every period summed where the indicator adds up (jobs created
+    to date), the latest where it is a headcount (volunteers now); whoever reported it, since
+    the report then says how much of it is verified. Read from the indicator's index."""
+    counted = or_(Indicator.adds_up.is_(True), _is_latest(Measurement))
+    query = (db.select(Measurement.project_id)
+             .join(Indicator, Indicator.id == Measurement.indicator_id)
+             .where(Measurement.indicator_id == indicator_id, counted)
+             .group_by(Measurement.project_id))
+    if at_least is not None:
+        query = query.having(func.sum(Measurement.value) >= at_least)
+    return query
 
 
 def latest(project_id: int) -> list[Measurement]:

@@ -3,15 +3,22 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _n
 from sqlalchemy import or_
 
 from crm.audit import services as audit
+from crm.common.listing import IDLE_DAYS
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
 from crm.organizations.models import Membership
 from crm.projects import stale
 from crm.projects.models import Project
+
+# The "no interaction for N days" choices of the people and organizations lists.
+IDLE_CHOICES = [(str(days), _n("No interaction for %(num)d day or more",
+                               "No interaction for %(num)d days or more", days))
+                for days in IDLE_DAYS]
 
 
 def log_interaction(actor, kind: InteractionKind, occurred_on: date, summary: str,

@@ -1,11 +1,13 @@
 """Organizations: create, update, archive, find, detect duplicates, merge, members."""
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
 
 from crm.audit import services as audit
-from crm.common.flags import has_flag
-from crm.common.listing import ListParams, order_by
+from crm.common.flags import has_any_flag
+from crm.common.listing import ListParams, is_one_of, narrow, order_by
 from crm.common.merge import Match, repoint_references
 from crm.common.records import (
     archive_record,
@@ -15,10 +17,13 @@ from crm.common.records import (
 )
 from crm.common.reference import Region, Theme
 from crm.common.text import fold, to_latin
-from crm.common.time import utcnow
+from crm.common.time import local_today, utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.interactions.models import Interaction
 from crm.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
+from crm.pipeline.models import Stage
+from crm.projects.models import Project
 from crm.search import services as search
 from crm.search.keys import name_tokens, skeleton
 from crm.tags import services as tags
@@ -32,7 +37,7 @@ GENERIC_WORDS = {fold(w) for w in [
     "association", "cooperative", "coopérative", "mutuelle", "amicale", "fondation", "des",
     "de", "du", "la", "le", "les", "pour", "et", "al", "el", "startup", "entreprise", "جمعية",
     "تعاونية", "مؤسسة", "ودادية", "تعاضدية", "من", "اجل", "في", "و", "لل"]}
-FILTERS = ("kind", "region", "tag", "theme", "archived")
+FILTERS = ("kind", "region", "tag", "theme", "archived", "stage", "idle")
 SORTS = {"name": Organization.name, "created": Organization.created_at,
          "region": Organization.region, "kind": Organization.kind}
 
@@ -78,6 +83,14 @@ def update_organization(actor, organization: Organization, expected_version: int
     return changes
 
 
+def set_tags(actor, organization: Organization, tag_names: list[str]) -> dict:
+    """Replace the organization's tags (audited with its history), as a bulk action does:
+    the rest of the record is left as it is."""
+    changes = update_record(actor, organization, ENTITY, None, {}, tag_names)
+    commit_or_conflict(organization)
+    return changes
+
+
 def get_organization(organization_id: int) -> Organization | None:
     return db.session.get(Organization, organization_id, options=[
         db.selectinload(Organization.memberships).joinedload(Membership.person),
@@ -86,20 +99,44 @@ def get_organization(organization_id: int) -> Organization | None:
     ])
 
 
+def _criteria(params: ListParams) -> list:
+    """The list's filters, each value of a repeated one an alternative: kind, region, theme,
+    tag, a live project at a stage, no interaction for N days."""
+    themes, tags, days = params.members("theme", Theme), params.ids("tag"), params.idle_days()
+    return [
+        is_one_of(Organization.kind, params.members("kind", OrganizationKind)),
+        is_one_of(Organization.region, params.members("region", Region)),
+        has_any_flag(Organization.themes, themes) if themes else None,
+        Organization.tags.any(Tag.id.in_(tags)) if tags else None,
+        _with_project_at(params.values("stage")),
+        _no_interaction_for(days) if days else None,
+    ]
+
+
+def _with_project_at(stage_codes: list[str]):
+    """SQL: the organization carries a live (not archived) project at one of these stages;
+    None when no stage is asked for. Read from the live projects' stage index."""
+    if not stage_codes:
+        return None
+    return Organization.id.in_(db.select(Project.organization_id).join(Project.stage).where(
+        Stage.code.in_(stage_codes), Project.archived_at.is_(None)))
+
+
+def _no_interaction_for(days: int):
+    """SQL: the organization's own last interaction (not its people's or its projects') is
+    older than `days` days, or it has none; read from the interactions' organization index."""
+    since = local_today() - timedelta(days=days)
+    return ~db.exists().where(Interaction.organization_id == Organization.id,
+                              Interaction.occurred_on >= since)
+
+
 def list_organizations(params: ListParams):
     """The select statement behind the list page and its CSV export."""
     query = db.select(Organization)
-    f = params.filters
-    query = query.where(Organization.archived_at.is_not(None) if f.get("archived") == "1"
+    query = query.where(Organization.archived_at.is_not(None)
+                        if params.filters.get("archived") == "1"
                         else Organization.archived_at.is_(None))
-    if f.get("kind") in OrganizationKind._value2member_map_:
-        query = query.where(Organization.kind == OrganizationKind(f["kind"]))
-    if f.get("region") in Region._value2member_map_:
-        query = query.where(Organization.region == Region(f["region"]))
-    if f.get("theme") in Theme._value2member_map_:
-        query = query.where(has_flag(Organization.themes, Theme(f["theme"])))
-    if f.get("tag", "").isdigit():
-        query = query.where(Organization.tags.any(Tag.id == int(f["tag"])))
+    query = narrow(query, params, _criteria(params))
     if params.q:
         ids = search.matching_ids(ENTITY, params.q)
         if ids is not None:
@@ -195,6 +232,12 @@ def remove_member(actor, membership: Membership) -> None:
                  {"member_removed": [membership.person.display_name, None]})
     db.session.delete(membership)
     db.session.commit()
+
+
+# The columns of the exports, as organization_rows gives them.
+EXPORT_HEADER = (_l("ID"), _l("Name"), _l("Name in Arabic"), _l("Kind"), _l("Region"),
+                 _l("City"), _l("Legal identifier"), _l("Founding year"), _l("Website"),
+                 _l("Tags"))
 
 
 def organization_rows(query):

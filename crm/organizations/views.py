@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.audit import history as audit_history
-from crm.auth.permissions import ensure, require
+from crm.auth.permissions import can, ensure, require
+from crm.bulk import services as bulk_services
+from crm.bulk.entities import ENTITIES
+from crm.bulk.forms import list_form
 from crm.common.forms import EmptyForm
 from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
@@ -32,6 +35,7 @@ from crm.organizations.forms import (
 )
 from crm.organizations.models import MembershipRole, Organization, OrganizationKind
 from crm.people import services as people_services
+from crm.pipeline import services as pipeline
 from crm.projects import services as project_services
 from crm.tags import services as tag_services
 
@@ -56,6 +60,16 @@ def _back_to(organization: Organization) -> str:
     return safe_redirect_target(request.form.get("next"), default)
 
 
+def _bulk_form():
+    """The first step of a bulk action under the list (its actions, those the reader may
+    take), or None for those who run none."""
+    if not can(current_user, "bulk.run"):
+        return None
+    entity = ENTITIES["organizations"]
+    return list_form(entity, bulk_services.allowed_actions(current_user, entity),
+                     request.query_string.decode("utf-8", "replace"))
+
+
 @bp.get("/organizations")
 @require("organization.view")
 def list_organizations():
@@ -65,10 +79,13 @@ def list_organizations():
         "organizations/list_organizations.html",
         page=page,
         params=params,
+        bulk_form=_bulk_form(),
         kinds=OrganizationKind.choices(),
         regions=Region.choices(),
         themes=Theme.choices(),
         tags=[(tag.id, tag.label) for tag in tag_services.list_tags()],
+        stages=[(stage.code, stage.name) for stage in pipeline.list_stages()],
+        idle=interaction_services.IDLE_CHOICES,
     )
 
 
@@ -76,10 +93,9 @@ def list_organizations():
 @require("organization.export")
 def export_organizations():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
-    header = [_("ID"), _("Name"), _("Name in Arabic"), _("Kind"), _("Region"), _("City"),
-              _("Legal identifier"), _("Founding year"), _("Website"), _("Tags")]
     rows = services.organization_rows(services.list_organizations(params))
-    return export_response("organizations", _("Organizations"), header, rows)
+    return export_response("organizations", _("Organizations"),
+                           list(map(str, services.EXPORT_HEADER)), rows)
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])

@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.audit import history as audit_history
-from crm.auth.permissions import ensure, require
+from crm.auth.permissions import can, ensure, require
+from crm.bulk import services as bulk_services
+from crm.bulk.entities import ENTITIES
+from crm.bulk.forms import list_form
 from crm.common.forms import EmptyForm
 from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
@@ -16,6 +19,7 @@ from crm.common.web import actor, found_or_404, report_service_error, submit
 from crm.documents import services as document_services
 from crm.errors import ServiceError
 from crm.followups import services as followup_services
+from crm.forums import services as forum_services
 from crm.interactions import services as interaction_services
 from crm.invitations import services as invitation_services
 from crm.organizations import services as organization_services
@@ -57,6 +61,16 @@ def _similar_to(data: dict, exclude_id: int | None = None) -> list:
                                         data["phone"] or "", exclude_id=exclude_id)
 
 
+def _bulk_form():
+    """The first step of a bulk action under the list (its actions, those the reader may
+    take), or None for those who run none."""
+    if not can(current_user, "bulk.run"):
+        return None
+    entity = ENTITIES["people"]
+    return list_form(entity, bulk_services.allowed_actions(current_user, entity),
+                     request.query_string.decode("utf-8", "replace"))
+
+
 @bp.get("/people")
 @require("person.view")
 def list_people():
@@ -69,11 +83,14 @@ def list_people():
         "people/list_people.html",
         page=page,
         params=params,
+        bulk_form=_bulk_form(),
         organization=organization,
         regions=Region.choices(),
         genders=Gender.choices(),
         tags=[(tag.id, tag.label) for tag in tag_services.list_tags()],
         consents=ConsentPurpose.choices(),
+        forums=forum_services.edition_choices(),
+        idle=interaction_services.IDLE_CHOICES,
     )
 
 
@@ -81,10 +98,8 @@ def list_people():
 @require("person.export")
 def export_people():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
-    header = [_("ID"), _("First name"), _("Last name"), _("Name in Arabic"), _("Email"),
-              _("Phone"), _("Gender"), _("City"), _("Region"), _("Organizations")]
     rows = services.person_rows(services.list_people(params, with_organizations=False))
-    return export_response("people", _("People"), header, rows)
+    return export_response("people", _("People"), list(map(str, services.EXPORT_HEADER)), rows)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

@@ -1,7 +1,9 @@
 """Projects: create, update, assign, archive, list and the officer's portfolio."""
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -10,8 +12,9 @@ from crm.audit import services as audit
 from crm.auth import services as auth
 from crm.auth.models import User
 from crm.auth.permissions import can_be_assigned
-from crm.common.flags import has_flag
-from crm.common.listing import ListParams, order_by
+from crm.common.flags import has_any_flag
+from crm.common.ids import parse_id
+from crm.common.listing import ListParams, any_of, is_one_of, narrow, order_by
 from crm.common.records import (
     archive_record,
     commit_or_conflict,
@@ -24,6 +27,7 @@ from crm.errors import ServiceError
 from crm.extensions import db
 from crm.forums.models import Forum
 from crm.funding.models import FundingOpportunity, OpportunityStatus
+from crm.impact import services as impact
 from crm.organizations.models import Membership, Organization, OrganizationKind
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Stage, StageTransition
@@ -38,9 +42,9 @@ ENTITY = "project"
 FIELDS = ["name", "name_arabic", "description", "forum_id", "cohort", "themes", "sdgs",
           "officer_id"]
 FILTERS = ("stage", "officer", "cohort", "tag", "theme", "region", "kind", "archived", "idle",
-           "funding", "sdg")
-# "No activity for..." choices of the list, in days.
-IDLE_DAYS = (30, 90, 180, 365)
+           "funding", "sdg", "indicator", "at_least")
+# An impact figure a list may ask for (`at_least`): up to 12 digits, 2 decimals.
+FIGURE = re.compile(r"\d{1,12}(?:[.,]\d{1,2})?", re.ASCII)
 SORTS = {"name": Project.name, "created": Project.created_at, "stage": Stage.position,
          "cohort": Project.cohort_name, "moved": Project.stage_entered_at,
          "activity": Project.last_activity_at}
@@ -137,47 +141,58 @@ def get_project(project_id: int) -> Project | None:
     ])
 
 
-def _related_filters(query, f: dict):
-    """Filters on related facts: no activity for N days, a funding opportunity in a status,
-    an SDG."""
-    if f.get("idle", "").isdigit() and int(f["idle"]) in IDLE_DAYS:
-        query = query.where(
-            Project.last_activity_at < utcnow() - timedelta(days=int(f["idle"])))
-    if f.get("funding") in OpportunityStatus._value2member_map_:
-        query = query.where(Project.id.in_(db.select(FundingOpportunity.project_id).where(
-            FundingOpportunity.status == OpportunityStatus(f["funding"]))))
-    if f.get("sdg", "").isdigit() and int(f["sdg"]) in SDG_NUMBERS:
-        query = query.where(has_flag(Project.sdgs, int(f["sdg"])))
-    return query
+def _own_criteria(params: ListParams) -> list:
+    """Criteria on the project's own fields, each value of a repeated filter an alternative:
+    stage, officer (an id or "none"), cohort, tag, theme, SDG."""
+    tags, themes = params.ids("tag"), params.members("theme", Theme)
+    sdgs = [n for n in params.ids("sdg") if n in SDG_NUMBERS]
+    return [
+        is_one_of(Stage.code, params.values("stage")),
+        any_of(Project.officer_id.is_(None) if "none" in params.values("officer") else None,
+               is_one_of(Project.officer_id, params.ids("officer"))),
+        any_of(*(Project.in_cohort(cohort) for cohort in params.values("cohort"))),
+        Project.tags.any(Tag.id.in_(tags)) if tags else None,
+        has_any_flag(Project.themes, themes) if themes else None,
+        has_any_flag(Project.sdgs, sdgs) if sdgs else None,
+    ]
+
+
+def _related_criteria(params: ListParams) -> list:
+    """Criteria on related facts, as subqueries rather than joins (the page count then reads
+    the live projects' index alone): no activity for N days, a funding opportunity in a
+    status, the organization's region or kind, an impact figure."""
+    days, statuses = params.idle_days(), params.members("funding", OpportunityStatus)
+    regions, kinds = params.members("region", Region), params.members("kind", OrganizationKind)
+    return [
+        Project.last_activity_at < utcnow() - timedelta(days=days) if days else None,
+        Project.id.in_(db.select(FundingOpportunity.project_id).where(
+            FundingOpportunity.status.in_(statuses))) if statuses else None,
+        Project.organization_id.in_(db.select(Organization.id).where(
+            Organization.region.in_(regions))) if regions else None,
+        Project.organization_id.in_(db.select(Organization.id).where(
+            Organization.kind.in_(kinds))) if kinds else None,
+        _figure_criterion(params),
+    ]
+
+
+def _figure_criterion(params: ListParams):
+    """`indicator=<id>&at_least=<n>`: the projects whose figure for the indicator reaches n
+    (`crm.impact.services.projects_reaching` says which figure); one indicator at a time."""
+    indicator_id = parse_id(params.filters.get("indicator"))
+    if indicator_id is None:
+        return None
+    at_least = params.filters.get("at_least", "")
+    figure = Decimal(at_least.replace(",", ".")) if FIGURE.fullmatch(at_least) else None
+    return Project.id.in_(impact.projects_reaching(indicator_id, figure))
 
 
 def list_projects(params: ListParams):
-    """The projects the list page asks for. The organization filters are a subquery, not a
-    join, so that the page count reads the live projects' index alone (joined to the stages)."""
+    """The projects the list page asks for: the archived ones or the live ones, matching the
+    search, narrowed by the filters (all of them, or any)."""
     query = db.select(Project).join(Project.stage)
-    f = params.filters
-    query = query.where(Project.archived_at.is_not(None) if f.get("archived") == "1"
+    query = query.where(Project.archived_at.is_not(None) if params.filters.get("archived") == "1"
                         else Project.archived_at.is_(None))
-    if f.get("stage"):
-        query = query.where(Stage.code == f["stage"])
-    if f.get("officer") == "none":
-        query = query.where(Project.officer_id.is_(None))
-    elif f.get("officer", "").isdigit():
-        query = query.where(Project.officer_id == int(f["officer"]))
-    if f.get("cohort"):
-        query = query.where(Project.in_cohort(f["cohort"]))
-    if f.get("tag", "").isdigit():
-        query = query.where(Project.tags.any(Tag.id == int(f["tag"])))
-    if f.get("theme") in Theme._value2member_map_:
-        query = query.where(has_flag(Project.themes, Theme(f["theme"])))
-    query = _related_filters(query, f)
-    organizations = db.select(Organization.id)
-    if f.get("region") in Region._value2member_map_:
-        organizations = organizations.where(Organization.region == Region(f["region"]))
-    if f.get("kind") in OrganizationKind._value2member_map_:
-        organizations = organizations.where(Organization.kind == OrganizationKind(f["kind"]))
-    if organizations.whereclause is not None:
-        query = query.where(Project.organization_id.in_(organizations))
+    query = narrow(query, params, _own_criteria(params) + _related_criteria(params))
     if params.q:
         ids = search.matching_ids(ENTITY, params.q)
         if ids is not None:
@@ -186,6 +201,11 @@ def list_projects(params: ListParams):
                           db.joinedload(Project.officer), db.joinedload(Project.forum),
                           db.selectinload(Project.tags))
     return order_by(query, params, SORTS, "name", Project.id)
+
+
+# The columns of the exports, as project_rows gives them.
+EXPORT_HEADER = (_l("ID"), _l("Name"), _l("Name in Arabic"), _l("Organization"), _l("Stage"),
+                 _l("Program officer"), _l("Cohort"), _l("In this stage since"), _l("Tags"))
 
 
 def project_rows(query):

@@ -10,12 +10,13 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
-from crm.bulk.forms import BulkForm
-from crm.bulk.models import BulkAction
+from crm.bulk import services as bulk_services
+from crm.bulk.entities import ENTITIES
+from crm.bulk.forms import BulkForm, list_form
 from crm.calls import services as call_services
 from crm.common.forms import conflict_rows
 from crm.common.ids import parse_id
-from crm.common.listing import ListParams, paginate
+from crm.common.listing import IDLE_DAYS, ListParams, paginate
 from crm.common.records import ConflictError
 from crm.common.reference import Region, Theme, sdg_labels
 from crm.common.spreadsheet import export_response
@@ -74,7 +75,7 @@ def _sdg_choices(_locale: str) -> list[tuple[str, str]]:
 def _idle_choices(_locale: str) -> list[tuple[str, str]]:
     return [(str(days), ngettext("No activity for %(num)d day or more",
                                  "No activity for %(num)d days or more", days))
-            for days in services.IDLE_DAYS]
+            for days in IDLE_DAYS]
 
 
 def _filters() -> dict:
@@ -90,6 +91,7 @@ def _filters() -> dict:
         "idle": _idle_choices(str(get_locale())),
         "funding": OpportunityStatus.choices(),
         "sdgs": _sdg_choices(str(get_locale())),
+        "indicators": impact_services.indicator_choices(str(get_locale())),
     }
 
 
@@ -105,21 +107,16 @@ def list_projects():
 def _bulk_form() -> BulkForm:
     """The first step of a bulk action: which projects, which action (moves, tags and
     follow-ups for editors, assignments for those who assign); its details come next."""
-    form = BulkForm(formdata=None, query=request.query_string.decode("utf-8", "replace"))
-    allowed = {BulkAction.ASSIGN} if can(current_user, "project.assign") else set()
-    if can(current_user, "project.edit"):
-        allowed |= {BulkAction.MOVE, BulkAction.TAG, BulkAction.UNTAG, BulkAction.FOLLOW_UP}
-    form.action.choices = [(a.value, a.label) for a in BulkAction if a in allowed]
-    return form
+    entity = ENTITIES["projects"]
+    return list_form(entity, bulk_services.allowed_actions(current_user, entity),
+                     request.query_string.decode("utf-8", "replace"))
 
 
 @bp.get("/export")
 @require("project.export")
 def export_projects():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
-    header = [_("ID"), _("Name"), _("Name in Arabic"), _("Organization"), _("Stage"),
-              _("Program officer"), _("Cohort"), _("In this stage since"), _("Tags")]
-    return export_response("projects", _("Projects"), header,
+    return export_response("projects", _("Projects"), list(map(str, services.EXPORT_HEADER)),
                            services.project_rows(services.list_projects(params)))
 
 

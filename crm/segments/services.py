@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 
 from crm.audit import services as audit
-from crm.common.listing import ListParams
+from crm.common.listing import ListParams, read_values
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.organizations import services as organizations
@@ -38,12 +38,15 @@ LABELS = {"projects": _l("Projects"), "people": _l("People"),
 
 
 def clean_query(entity: str, args) -> str:
-    """The list's own filters, search and sort from `args`, as a query string (the page and
-    anything else are dropped)."""
+    """The list's own search, sort and filters from `args`, every value of a repeated filter
+    and `match=any` with them, as a query string (the page and anything else are dropped)."""
     kind = KINDS[entity]
     kept = [(name, args.get(name, "").strip()[:200])
-            for name in ("q", "sort", *kind.filters) if args.get(name, "").strip()]
-    return urlencode(kept)
+            for name in ("q", "sort") if args.get(name, "").strip()]
+    filters = [(name, value) for name in kind.filters for value in read_values(args, name)]
+    if filters and args.get("match") == "any":
+        kept.append(("match", "any"))
+    return urlencode(kept + filters)
 
 
 def params_of(segment: Segment) -> ListParams:

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from crm.auth.permissions import require
 from crm.common.forms import EmptyForm
+from crm.common.listing import list_args
 from crm.common.web import actor, flash_form_errors, found_or_404
 from crm.errors import ServiceError
 from crm.segments import services
@@ -18,7 +19,7 @@ bp = Blueprint("segments", __name__, url_prefix="/segments")
 
 
 def list_url(entity: str, query: str) -> str:
-    return url_for(services.KINDS[entity].endpoint, **dict(parse_qsl(query)))
+    return url_for(services.KINDS[entity].endpoint, **list_args(query))
 
 
 @bp.get("")

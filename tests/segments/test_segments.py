@@ -108,3 +108,69 @@ def test_lists_filter_on_related_facts_and_a_segment_keeps_them(client, login_as
     _save(client, "people", "consent=communications", "Newsletter")
     segment = db.session.scalar(db.select(Segment))
     assert segment.query == "consent=communications"
+
+
+# --- repeated values and match=any ------------------------------------------------------------
+
+ANY_QUERY = "stage=applied&stage=assessed&region=souss-massa&match=any"
+
+
+def _combined_projects(officer):
+    """Two projects at the chosen stages, one at another stage in Souss, and one that meets
+    no filter (incubated, in Rabat)."""
+    from crm.common.reference import Region
+    from tests.factories import make_organization
+
+    souss = make_organization(region=Region.SOUSS_MASSA)
+    rabat = make_organization(region=Region.RABAT_SALE_KENITRA)
+    return {
+        "Candidat": make_project(officer=officer, organization=rabat, stage="applied"),
+        "Examiné": make_project(officer=officer, organization=rabat, stage="assessed"),
+        "Soussi": make_project(officer=officer, organization=souss, stage="incubated"),
+        "Hors liste": make_project(officer=officer, organization=rabat, stage="incubated"),
+    }
+
+
+def _listed(client, path) -> set[int]:
+    import re
+
+    return {int(i) for i in re.findall(r'id="project-(\d+)"', client.get(path).text)}
+
+
+def test_a_segment_keeps_every_value_and_match_any_and_reopens_the_same_list(client,
+                                                                            login_as):
+    officer = login_as(Role.OFFICER)
+    projects = _combined_projects(officer)
+    shown = _listed(client, f"/projects?{ANY_QUERY}")
+    assert shown == {p.id for name, p in projects.items() if name != "Hors liste"}
+    _save(client, "projects", f"page=2&{ANY_QUERY}&stage=applied&evil=1", "Tout Souss")
+    segment = db.session.scalar(db.select(Segment))
+    assert segment.query == ("match=any&stage=applied&stage=assessed&region=souss-massa")
+    assert ">3</td>" in client.get("/segments").text  # counted as the list shows it
+    opened = client.get(f"/segments/{segment.id}")
+    location = opened.headers["Location"]
+    assert location.endswith("/projects?match=any&stage=applied&stage=assessed"
+                             "&region=souss-massa")
+    assert _listed(client, location) == shown
+
+
+def test_match_all_is_not_kept_and_a_segment_needs_a_filter_beside_match(client, login_as):
+    login_as(Role.OFFICER)
+    assert "Filter or search the list" in _save(client, "projects", "match=any", "Tout").text
+    _save(client, "projects", "match=all&stage=applied&stage=assessed", "Deux étapes")
+    assert db.session.scalar(db.select(Segment.query)) == "stage=applied&stage=assessed"
+
+
+def test_the_bulk_whole_list_acts_on_the_rows_the_combined_list_shows(client, login_as):
+    from crm.projects.models import Project
+
+    officer = login_as(Role.OFFICER)
+    projects = _combined_projects(officer)
+    page = client.post("/bulk/projects", data={"scope": "all", "query": ANY_QUERY,
+                                               "action": "tag", "tag": "Revue 2027"},
+                       follow_redirects=True)
+    assert "3 done and 0 skipped of 3 projects" in page.text
+    db.session.expire_all()
+    tagged = {name for name, p in projects.items()
+              if [t.name for t in db.session.get(Project, p.id).tags] == ["Revue 2027"]}
+    assert tagged == {"Candidat", "Examiné", "Soussi"}
