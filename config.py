@@ -69,6 +69,10 @@ class Config:
     # otherwise "thread" (in the application process); "inline" runs them in the request.
     JOB_RUNNER = os.environ.get("CRM_JOB_RUNNER") or ("rq" if REDIS_URL else "thread")
 
+    # Mailings leave at most this many emails a minute (0: no limit), so that the mail
+    # server and the receiving providers do not take them for spam.
+    MAILINGS_PER_MINUTE = int(os.environ.get("CRM_MAILINGS_PER_MINUTE", "120"))
+
     ITEMS_PER_PAGE = 25
     # Calls for applications: applications filed (or changed) an hour from one address, and
     # the version of the privacy notice applicants accept (change it when its text changes).
@@ -106,6 +110,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False  # the tests that prove CSRF turn it back on
     BABEL_DEFAULT_LOCALE = "en"  # tests that check French or Arabic ask for them
     JOB_RUNNER = "inline"  # the tests of the thread and RQ runners ask for them
+    MAILINGS_PER_MINUTE = 0  # the pace is tested on its own
     REDIS_URL = ""
     # Never the instance folder; the suite gives each run a folder of its own.
     DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "crm-test-documents")

@@ -72,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
     from crm.invitations.views import bp as invitations_bp
+    from crm.mailings.views import bp as mailings_bp
+    from crm.mailings.views import unsubscribe_bp
     from crm.main.views import bp as main_bp
     from crm.organizations.views import bp as organizations_bp
     from crm.people.views import bp as people_bp
@@ -87,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
                       funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
                       reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp, activity_bp,
-                      segments_bp, bulk_bp):
+                      segments_bp, bulk_bp, mailings_bp, unsubscribe_bp):
         app.register_blueprint(blueprint)
 
 

@@ -31,6 +31,16 @@ def select_locale() -> str:
     ]
 
 
+def in_reader_language(record, field: str) -> str:
+    """`record.<field>_<lang>` in the reader's language, else French, English, Arabic."""
+    lang = str(get_locale() or "fr")
+    for code in (lang, "fr", "en", "ar"):
+        text = getattr(record, f"{field}_{code}", "") or ""
+        if text.strip():
+            return text
+    return ""
+
+
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 

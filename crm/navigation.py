@@ -30,6 +30,7 @@ NAV_ITEMS = [
     NavItem("followups.list_my_followups", _l("My follow-ups"), "followup.view"),
     NavItem("reports.index", _l("Reports"), "report.view"),
     NavItem("segments.list_segments", _l("Segments"), "segment.use"),
+    NavItem("mailings.list_mailings", _l("Mailings"), "mailing.view"),
     NavItem("pipeline.list_stages", _l("Stages"), "stages.manage", settings=True),
     NavItem("impact.list_indicators", _l("Indicators"), "indicators.manage", settings=True),
     NavItem("impact.list_targets", _l("Impact targets"), "indicators.manage", settings=True),

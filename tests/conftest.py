@@ -206,6 +206,19 @@ def login_as(client):
     return login
 
 
+@pytest.fixture
+def log_in(app):
+    """A fresh client logged in as `user` (several users in one test)."""
+
+    def login(user):
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        return client
+
+    return login
+
+
 class MailCatcher:
     """An aiosmtpd handler that keeps every message it is given, as a real server would."""
 

@@ -65,6 +65,9 @@ EXPECTED: dict[str, set[Role]] = {
     "segment.use": STAFF,
     # bulk actions: every row checked against the action's own permission
     "bulk.run": STAFF,
+    # mailings: the team reads them; those who edit people write and send them
+    "mailing.view": STAFF,
+    "mailing.send": {A, OF},
     # the portal: officers invite and record consents; only admins anonymize
     "invitation.manage": {A, OF},
     "consent.manage": {A, OF},

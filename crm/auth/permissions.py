@@ -78,7 +78,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report.view": STAFF,
     "activity.view": STAFF,
     "segment.use": STAFF,
-    "bulk.run": STAFF,  # each project is checked as if changed alone (crm.bulk.services)
+    "mailing.view": STAFF,
+    "mailing.send": EDITORS,
+    "bulk.run": STAFF,  # each record is checked as if changed alone (crm.bulk.services)
     "invitation.manage": EDITORS,
     "consent.manage": EDITORS,
     "person.anonymize": frozenset({ADMIN}),
@@ -126,6 +128,14 @@ def _own_followup(user, followup) -> bool:
 def _officers_of_projects_record(record) -> set:
     """Funding and impact records follow the project they belong to (or are a project)."""
     return _officers_of_project(getattr(record, "project", None) or record)
+
+
+def _own_bulk_job(user, job) -> bool:
+    """A bulk job is seen, and undone, by whoever ran it and by admins; whoever ran a job
+    also sees the job that undid it."""
+    if user.role == ADMIN or job.created_by_id == user.id:
+        return True
+    return job.undoes is not None and job.undoes.created_by_id == user.id
 
 
 def _member_of_organization(user, organization) -> bool:
@@ -198,6 +208,7 @@ def _reviews_it_or_staff(user, application) -> bool:
 
 OBJECT_RULES: dict[str, Callable] = {
     "application.view": _reviews_it_or_staff,
+    "bulk.run": _own_bulk_job,
     "document.view": _may_read_document,
     "document.add": _may_add_document,
     "document.remove": _may_remove_document,

@@ -56,7 +56,7 @@ def _person_for(actor, application: Application) -> Person:
     return people.create_person(
         actor, first_name=application.first_name, last_name=application.last_name,
         name_arabic=application.name_arabic, email=application.email,
-        phone=application.phone, region=application.region)
+        phone=application.phone, region=application.region, language=application.language)
 
 
 def _organization_for(actor, application: Application) -> Organization:

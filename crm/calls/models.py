@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,19 +17,10 @@ from crm.common.names import NamedInTwoScripts
 from crm.common.reference import Region
 from crm.extensions import db
 from crm.forums.models import Forum
+from crm.i18n import in_reader_language
 from crm.organizations.models import OrganizationKind
 
 LANGUAGES = ("ar", "fr", "en")
-
-
-def in_reader_language(record, field: str) -> str:
-    """`record.<field>_<lang>` in the reader's language, else French, English, Arabic."""
-    lang = str(get_locale() or "fr")
-    for code in (lang, "fr", "en", "ar"):
-        text = getattr(record, f"{field}_{code}", "") or ""
-        if text.strip():
-            return text
-    return ""
 
 
 class CallState(LabelledEnum):

@@ -44,17 +44,36 @@ def send_messages(messages: list[EmailMessage]) -> int:
 
     A refused recipient is logged and skipped; an unreachable server raises OSError or
     smtplib.SMTPException for the caller to report."""
+    return sum(1 for refusal in deliver(messages) if not refusal)
+
+
+def deliver(messages: list[EmailMessage]) -> list[str]:
+    """Send the messages over one connection; for each, "" when the server accepted it, else
+    why it refused. An unreachable server raises OSError or smtplib.SMTPException."""
     if not messages:
-        return 0
-    sent = 0
+        return []
+    refusals = []
     config = current_app.config
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         _log_in(smtp)
         for message in messages:
             try:
                 smtp.send_message(message)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                    smtplib.SMTPSenderRefused) as error:
                 log.warning("mail to %s refused: %s", message["To"], error)
+                refusals.append(_refusal(error))
             else:
-                sent += 1
-    return sent
+                refusals.append("")
+    return refusals
+
+
+def _refusal(error: smtplib.SMTPException) -> str:
+    """The server's own words, as short as a log line."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()))
+    else:
+        code, text = error.smtp_code, error.smtp_error
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}"[:300]

@@ -14,9 +14,11 @@ def _task(name: str):
     from crm.auth import reset
     from crm.bulk import services as bulk
     from crm.imports import services as imports
+    from crm.mailings import sending
 
     return {"imports.analyse": imports.analyse_job, "imports.run": imports.run_job,
-            "auth.send_reset": reset.send_reset, "bulk.run": bulk.run}[name]
+            "auth.send_reset": reset.send_reset, "bulk.run": bulk.run,
+            "mailings.send": sending.run}[name]
 
 
 def run_task(name: str, job_id: int) -> None:

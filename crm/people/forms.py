@@ -1,12 +1,21 @@
 """Forms of the people screens: create, edit, merge and organizations."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from crm.common import phones
 from crm.common.forms import CrmForm
 from crm.common.reference import Region
+from crm.i18n import NATIVE_NAMES
 from crm.organizations.models import MembershipRole
 from crm.people.models import Gender, Person
 from crm.tags.services import parse_tag_names, tag_names
@@ -14,11 +23,15 @@ from crm.tags.services import parse_tag_names, tag_names
 TOO_LONG = _l("At most %(max)d characters.")
 # The fields compared with the saved record when a save conflicts.
 FIELD_NAMES = ["first_name", "last_name", "name_arabic", "email", "phone", "gender", "city",
-               "region", "notes"]
+               "region", "notes", "language", "do_not_contact"]
 
 
 def _gender_choices() -> list[tuple[str, str]]:
     return [("", "—")] + Gender.choices()
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + list(NATIVE_NAMES.items())
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -46,6 +59,8 @@ class _PersonFields(CrmForm):
     gender = SelectField(_l("Gender"), choices=_gender_choices, default="")
     city = StringField(_l("City"), validators=[Length(max=100, message=TOO_LONG)])
     region = SelectField(_l("Region"), choices=_region_choices, default="")
+    language = SelectField(_l("Language of the emails"), choices=_language_choices, default="")
+    do_not_contact = BooleanField(_l("Do not contact"))
     tags = StringField(_l("Tags"), validators=[Length(max=500, message=TOO_LONG)])
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 4})
 
@@ -84,6 +99,8 @@ def person_data(form: _PersonFields) -> dict:
         "city": form.city.data or "",
         "region": Region(form.region.data) if form.region.data else None,
         "notes": form.notes.data or "",
+        "language": form.language.data or None,
+        "do_not_contact": bool(form.do_not_contact.data),
         "tag_names": parse_tag_names(form.tags.data),
     }
 
@@ -100,6 +117,8 @@ def form_values(person: Person) -> dict:
         "city": person.city,
         "region": person.region.value if person.region else "",
         "notes": person.notes,
+        "language": person.language or "",
+        "do_not_contact": person.do_not_contact,
         "tags": tag_names(person.tags),
         "version": person.version,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.common import phones
@@ -29,6 +29,9 @@ class Gender(LabelledEnum):
 
 class Person(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint("language IN ('ar', 'fr', 'en')", name="known_language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100), default="")
@@ -40,6 +43,10 @@ class Person(NamedInTwoScripts, TimestampMixin, VersionedMixin, ArchivableMixin,
     city: Mapped[str] = mapped_column(String(100), default="")
     region: Mapped[Region | None] = mapped_column(enum_type(Region, 40), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The language they read; the emails sent to them are in it (NULL: not known).
+    language: Mapped[str | None] = mapped_column(String(2))
+    # Asked not to be contacted at all: no mailing reaches them, whatever they consented to.
+    do_not_contact: Mapped[bool] = mapped_column(default=False)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # Set when the person's identifiers were removed on request (aggregates are kept).
     anonymized_at: Mapped[datetime | None]

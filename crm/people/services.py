@@ -1,12 +1,14 @@
 """People: create, update, archive, find, detect duplicates, merge."""
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
 
 from crm.audit import services as audit
 from crm.auth.services import normalize_email
 from crm.common import phones
-from crm.common.listing import ListParams, order_by
+from crm.common.listing import ListParams, is_one_of, narrow, order_by
 from crm.common.merge import Match, repoint_references
 from crm.common.names import in_reader_order
 from crm.common.records import (
@@ -16,9 +18,11 @@ from crm.common.records import (
     update_record,
 )
 from crm.common.reference import Region
-from crm.common.time import utcnow
+from crm.common.time import local_today, utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.forums.models import ForumSession, Participation
+from crm.interactions.models import Interaction
 from crm.organizations.models import Membership, Organization
 from crm.people.models import Gender, Person
 from crm.privacy.models import Consent, ConsentPurpose
@@ -35,11 +39,14 @@ from crm.tags.models import Tag
 
 ENTITY = "person"
 FIELDS = ["first_name", "last_name", "name_arabic", "email", "phone", "gender", "city",
-          "region", "notes"]
-FILTERS = ("region", "organization", "tag", "gender", "archived", "consent")
+          "region", "notes", "language", "do_not_contact"]
+# Not chosen between when merging: both notes are kept; "do not contact" from either stays.
+MERGED_APART = {"notes", "do_not_contact"}
+FILTERS = ("region", "organization", "tag", "gender", "archived", "consent", "forum", "idle")
 SORTS = {"name": Person.last_name, "first_name": Person.first_name,
          "created": Person.created_at, "city": Person.city}
 NAME_MATCH_THRESHOLD = 88
+LANGUAGES = ("ar", "fr", "en")
 
 
 def _clean(data: dict) -> dict:
@@ -50,6 +57,8 @@ def _clean(data: dict) -> dict:
         data["email"] = normalize_email(data["email"])
     else:
         data["email"] = None
+    if "language" in data and data["language"] not in LANGUAGES:
+        data["language"] = None
     try:
         data["phone"] = phones.to_e164(data.get("phone"))
     except ValueError as error:
@@ -89,6 +98,14 @@ def update_person(actor, person: Person, expected_version: int | None,
     return changes
 
 
+def set_tags(actor, person: Person, tag_names: list[str]) -> dict:
+    """Replace the person's tags (audited with the person's history), as a bulk action
+    does: the rest of the record is left as it is."""
+    changes = update_record(actor, person, ENTITY, None, {}, tag_names)
+    commit_or_conflict(person)
+    return changes
+
+
 def get_person(person_id: int) -> Person | None:
     # The organizations' projects decide who may edit the person (crm.auth.permissions).
     return db.session.get(Person, person_id, options=[
@@ -98,25 +115,49 @@ def get_person(person_id: int) -> Person | None:
     ])
 
 
+def _criteria(params: ListParams) -> list:
+    """The list's filters, each value of a repeated one an alternative: region, gender,
+    organization, tag, consent given (and not withdrawn) for a purpose, forum edition
+    attended, no interaction for N days."""
+    organizations, tags = params.ids("organization"), params.ids("tag")
+    purposes, days = params.members("consent", ConsentPurpose), params.idle_days()
+    return [
+        is_one_of(Person.region, params.members("region", Region)),
+        is_one_of(Person.gender, params.members("gender", Gender)),
+        Person.memberships.any(Membership.organization_id.in_(organizations))
+        if organizations else None,
+        Person.tags.any(Tag.id.in_(tags)) if tags else None,
+        Person.id.in_(db.select(Consent.person_id).where(
+            Consent.purpose.in_(purposes), Consent.withdrawn_on.is_(None))) if purposes else None,
+        _attended(params.ids("forum")),
+        _no_interaction_for(days) if days else None,
+    ]
+
+
+def _attended(forum_ids: list[int]):
+    """SQL: the person attended a session of one of these forum editions (being listed
+    without attending is not enough); None when no edition is asked for."""
+    if not forum_ids:
+        return None
+    return Person.id.in_(db.select(Participation.person_id).join(Participation.session).where(
+        ForumSession.forum_id.in_(forum_ids), Participation.attended.is_(True)))
+
+
+def _no_interaction_for(days: int):
+    """SQL: the person's last interaction is older than `days` days, or they have none; read
+    from the interactions' (person, date) index."""
+    since = local_today() - timedelta(days=days)
+    return ~db.exists().where(Interaction.person_id == Person.id,
+                              Interaction.occurred_on >= since)
+
+
 def list_people(params: ListParams, with_organizations: bool = True):
     """The select statement behind the list page (its people's organizations loaded with
     them) and the exports (`with_organizations=False`: `person_rows` reads them itself)."""
     query = db.select(Person)
-    f = params.filters
-    query = query.where(Person.archived_at.is_not(None) if f.get("archived") == "1"
+    query = query.where(Person.archived_at.is_not(None) if params.filters.get("archived") == "1"
                         else Person.archived_at.is_(None))
-    if f.get("region") in Region._value2member_map_:
-        query = query.where(Person.region == Region(f["region"]))
-    if f.get("gender") in Gender._value2member_map_:
-        query = query.where(Person.gender == Gender(f["gender"]))
-    if f.get("organization", "").isdigit():
-        query = query.where(Person.memberships.any(
-            Membership.organization_id == int(f["organization"])))
-    if f.get("tag", "").isdigit():
-        query = query.where(Person.tags.any(Tag.id == int(f["tag"])))
-    if f.get("consent") in ConsentPurpose._value2member_map_:
-        query = query.where(Person.id.in_(db.select(Consent.person_id).where(
-            Consent.purpose == ConsentPurpose(f["consent"]), Consent.withdrawn_on.is_(None))))
+    query = narrow(query, params, _criteria(params))
     if params.q:
         ids = search.matching_ids(ENTITY, params.q)
         if ids is not None:
@@ -171,7 +212,7 @@ def find_similar_people(first_name: str = "", last_name: str = "", name_arabic: 
 def merge_differences(survivor: Person, duplicate: Person) -> list[str]:
     """The fields where both records hold a value and the values differ: the officer chooses
     which to keep (notes are kept both, one after the other)."""
-    return [name for name in FIELDS if name != "notes"
+    return [name for name in FIELDS if name not in MERGED_APART
             and getattr(survivor, name) not in (None, "")
             and getattr(duplicate, name) not in (None, "")
             and getattr(survivor, name) != getattr(duplicate, name)]
@@ -187,10 +228,12 @@ def role_differences(survivor: Person, duplicate: Person) -> list[tuple]:
 
 def _merged_values(survivor: Person, duplicate: Person, take: set[str]) -> dict:
     values = {name: getattr(duplicate, name) for name in FIELDS
-              if getattr(duplicate, name) not in (None, "")
+              if name not in MERGED_APART and getattr(duplicate, name) not in (None, "")
               and (getattr(survivor, name) in (None, "") or name in take)}
     if survivor.notes and duplicate.notes and survivor.notes != duplicate.notes:
         values["notes"] = f"{survivor.notes}\n\n{duplicate.notes}"
+    if duplicate.do_not_contact and not survivor.do_not_contact:
+        values["do_not_contact"] = True
     return values
 
 
@@ -230,6 +273,9 @@ def restore_person(actor, person: Person) -> None:
     restore_record(actor, person, ENTITY)
 
 
+# The columns of the exports, as person_rows gives them.
+EXPORT_HEADER = (_l("ID"), _l("First name"), _l("Last name"), _l("Name in Arabic"), _l("Email"),
+                 _l("Phone"), _l("Gender"), _l("City"), _l("Region"), _l("Organizations"))
 EXPORT_COLUMNS = (Person.id, Person.first_name, Person.last_name, Person.name_arabic,
                   Person.email, Person.phone, Person.gender, Person.city, Person.region)
 

@@ -1,3 +1,3 @@
 """The portal's two sides (A and B), for what innovators see of applications."""
 
-from tests.portal.conftest import log_in, world  # noqa: F401
+from tests.portal.conftest import world  # noqa: F401

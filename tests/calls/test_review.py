@@ -145,6 +145,8 @@ def test_a_new_applicant_becomes_a_new_person_and_organization(app, client, logi
     organization = db.session.scalar(db.select(Organization))
     assert organization.name == "Coopérative Argane Tiznit"
     assert [m.person.email for m in organization.memberships] == ["salma@example.org"]
+    # the emails the foundation sends them later are in the language they applied in
+    assert organization.memberships[0].person.language == application.language
 
 
 def test_rejecting_needs_a_reason_and_tells_the_applicant_in_their_language(

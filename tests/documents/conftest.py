@@ -1,3 +1,3 @@
 """The portal's two sides (A and B) for the documents' access tests."""
 
-from tests.portal.conftest import log_in, world  # noqa: F401
+from tests.portal.conftest import world  # noqa: F401

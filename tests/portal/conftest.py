@@ -13,7 +13,6 @@ from crm.organizations.models import Organization
 from crm.people.models import Person
 from crm.projects.models import Project
 from tests.factories import (
-    PASSWORD,
     make_followup,
     make_innovator,
     make_membership,
@@ -70,16 +69,3 @@ class World:
 def world(db) -> World:
     officer = make_user(Role.OFFICER)
     return World(officer, _side(officer, 1, "Atlas"), _side(officer, 2, "Rif"))
-
-
-@pytest.fixture
-def log_in(app):
-    """A fresh client logged in as `user` (several users in one test)."""
-
-    def login(user):
-        client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return login

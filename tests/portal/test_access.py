@@ -14,8 +14,9 @@ from werkzeug.datastructures import FileStorage
 
 from crm.auth.models import Role
 from crm.auth.permissions import PERMISSIONS
-from crm.bulk.models import BulkAction, BulkJob
+from crm.bulk.models import BulkAction, BulkJob, BulkStatus
 from crm.calls import services as calls
+from crm.common.time import utcnow
 from crm.documents import services as documents
 from crm.extensions import db as _db
 from crm.followups.models import FollowUp
@@ -25,6 +26,7 @@ from crm.impact import services as impact
 from crm.impact import targets as impact_targets
 from crm.imports.models import ImportJob
 from crm.invitations import services as invitations
+from crm.mailings.models import Mailing
 from crm.organizations.models import Membership
 from crm.privacy import services as privacy
 from crm.privacy.models import ConsentPurpose, ConsentSource
@@ -51,6 +53,8 @@ PUBLIC = {
     "apply.apply": "a published call's page, and a form that files a new application only",
     "apply.show_application": "the secret token in the URL is the credential (stored hashed)",
     "apply.download_document": "the same token, and only a file of that application",
+    "unsubscribe.confirm": "the secret in the emailed link is the credential (stored hashed); "
+                           "it only withdraws that person's consent to one purpose",
 }
 # Routes without ids that an innovator reaches: they must show nothing of the other side.
 OWN_PAGES = {"main.home", "auth.change_password", "auth.logout", "portal.edit_profile",
@@ -85,7 +89,7 @@ def _extra_objects(world) -> dict:
            "indicator_id": measurement.indicator_id, "target_id": target.id,
            "stage_code": "incubated",
            "user_id": world.b.user.id, "filename": "css/app.css", "token": "x",
-           "slug": "funnel", "fmt": "csv", "line": 2}
+           "slug": "funnel", "fmt": "csv", "line": 2, "entity": "people"}
     ids |= _privacy_objects(world)
     ids |= _call_objects(world)
     return ids
@@ -108,15 +112,28 @@ def _call_objects(world) -> dict:
             "application_id": filed.application.id, "document_id": document.id,
             "owner_type": "organization", "owner_id": world.b.organization.id,
             "criterion_id": criterion.id, "review_id": assigned.id,
-            "segment_id": _segment(world.officer), "bulk_id": _bulk_job(world.officer)}
+            "segment_id": _segment(world.officer), "bulk_id": _bulk_job(world),
+            "mailing_id": _mailing(world.officer), "secret": "x"}
 
 
-def _bulk_job(officer) -> int:
-    job = BulkJob(action=BulkAction.TAG, params={"tag": "x"}, project_ids=[], total=0,
-                  created_by_id=officer.id)
+def _bulk_job(world) -> int:
+    """A finished tag job on side B's project, that its author could still undo."""
+    project_id = world.b.project.id
+    job = BulkJob(action=BulkAction.TAG, params={"tag": "x"}, record_ids=[project_id],
+                  total=1, done=1, changes={str(project_id): False}, status=BulkStatus.DONE,
+                  finished_at=utcnow(), created_by_id=world.officer.id)
     _db.session.add(job)
     _db.session.commit()
     return job.id
+
+
+def _mailing(officer) -> int:
+    mailing = Mailing(purpose=ConsentPurpose.COMMUNICATIONS, subject_fr="Invitation",
+                      body_fr="Bonjour {name}", query="region=souss-massa",
+                      created_by_id=officer.id)
+    _db.session.add(mailing)
+    _db.session.commit()
+    return mailing.id
 
 
 def _segment(officer) -> int:
