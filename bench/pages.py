@@ -207,8 +207,20 @@ def _list_pages(per_page: int) -> list[Page]:
                   Page("list", f"{name} page {DEEP_PAGE} or last", f"/{name}?page={deep}"),
                   Page("list", f"{name} filtered", f"/{name}?{filtered}")]
     pages.append(Page("list", "people q=" + COMMON_PREFIX, f"/people?q={COMMON_PREFIX}"))
+    pages.append(_whole_segment())
     pages.append(Page("list", "my follow-ups (officer)", "/followups", "officer"))
     return pages
+
+
+def _whole_segment() -> Page:
+    """The largest segment a list can hold: every live project (20,000 at scale 1), asked as
+    a saved segment asks it, with a filter the list must evaluate (every stage, OR-ed)."""
+    from crm.extensions import db
+    from crm.pipeline.models import Stage
+
+    codes = db.session.scalars(db.select(Stage.code).order_by(Stage.position))
+    stages = "&".join(f"stage={code}" for code in codes)
+    return Page("segment", "segment: every project", f"/projects?match=any&{stages}")
 
 
 def choose_pages(per_page: int) -> list[Page]:

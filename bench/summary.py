@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bench.pages import Result
 
 PAGE_TARGET_MS, REPORT_TARGET_MS, FLOOR_RATIO = 50.0, 300.0, 2.0
+SEGMENT_TARGET_MS = 100.0  # issue 17: a segment of 20,000 projects opens in under 100 ms
 
 
 def _ms(value: float | None) -> str:
@@ -22,7 +23,8 @@ def _target(result: Result) -> float:
     """The p95 a page should stay under (an export has none: its time is reported)."""
     if result.kind == "export":
         return math.inf
-    return REPORT_TARGET_MS if result.kind == "report" else PAGE_TARGET_MS
+    return {"report": REPORT_TARGET_MS, "segment": SEGMENT_TARGET_MS}.get(result.kind,
+                                                                         PAGE_TARGET_MS)
 
 
 def _queries(result: Result) -> str:
@@ -37,14 +39,14 @@ def _shown_path(path: str, width: int = 44) -> str:
 
 
 def print_pages(results: list[Result]) -> None:
-    print(f"\n{'engine':<11}{'scale':>6}  {'kind':<7}{'page':<33}{'path':<45}"
+    print(f"\n{'engine':<11}{'scale':>6}  {'kind':<8}{'page':<33}{'path':<45}"
           f"{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}  note")
     for r in results:
         if r.status != 200:
             note = f"ERROR: status {r.status}"
         else:
             note = f"p95 over {_target(r):.0f} ms" if r.p95_ms >= _target(r) else ""
-        print(f"{r.engine:<11}{r.scale:>6g}  {r.kind:<7}{r.label:<33}{_shown_path(r.path):<45}"
+        print(f"{r.engine:<11}{r.scale:>6g}  {r.kind:<8}{r.label:<33}{_shown_path(r.path):<45}"
               f"{r.samples:>4}{_ms(r.p50_ms):>9}{_ms(r.p95_ms):>9}{_queries(r):>9}  {note}")
 
 
@@ -130,7 +132,9 @@ def targets(results: list[Result]) -> list[tuple[str, str, str]]:
             (("detail",), "detail pages: p95 under 50 ms", PAGE_TARGET_MS),
             (("board", "home"), "board and home pages: p95 under 50 ms (the page target)",
              PAGE_TARGET_MS),
-            (("report",), "reports: p95 under 300 ms", REPORT_TARGET_MS)):
+            (("report",), "reports: p95 under 300 ms", REPORT_TARGET_MS),
+            (("segment",), "a segment of every project opens: p95 under 100 ms",
+             SEGMENT_TARGET_MS)):
         chosen = [r for r in at if r.kind in kinds]
         misses = [f"{r.label} {'error ' + str(r.status) if r.status != 200 else _ms(r.p95_ms)}"
                   for r in chosen if r.status != 200 or r.p95_ms >= limit]

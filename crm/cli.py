@@ -173,3 +173,19 @@ def send_reminders() -> None:
     except (OSError, smtplib.SMTPException) as error:
         raise click.ClickException(f"The mail server refused the reminders: {error}") from error
     click.echo(f"{count} reminder email{'s' if count != 1 else ''} sent.")
+
+
+@crm_cli.command("read-bounces")
+@click.argument("paths", nargs=-1, required=True)
+def read_bounces(paths: tuple[str, ...]) -> None:
+    """Read delivery status reports (files, mbox files, or - for one on standard input, as a
+    mail server pipes it) and mark the mailing recipients they say were not delivered."""
+    import sys
+
+    from crm.mailings import bounces
+
+    found = [bounce for path in paths
+             for report in bounces.read_reports(path, sys.stdin.buffer)
+             for bounce in bounces.bounces_in(report)]
+    click.echo(f"{bounces.record(found)} recipients marked returned undelivered "
+               f"({len(found)} failures reported)")

@@ -22,7 +22,8 @@ def test_every_page_answers_and_is_counted(results):
     failed = [(r.label, r.path, r.status) for r in results if r.status != 200]
     assert failed == []
     kinds = {r.kind for r in results}
-    assert kinds == {"list", "search", "detail", "board", "home", "report", "export"}
+    assert kinds == {"list", "segment", "search", "detail", "board", "home", "report",
+                     "export"}
     assert all(r.queries_max >= r.queries > 0 and r.samples == 2 for r in results)
     assert {r.label for r in results if r.kind == "report"} >= {r.slug for r in REPORTS}
     assert {r.label for r in results if r.kind == "detail"} == {

@@ -35,10 +35,12 @@ class DeliveryStatus(LabelledEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"  # refused by the mail server, or the server could not be reached
+    BOUNCED = "bounced"  # accepted, then returned undelivered (a delivery status report)
 
     @classmethod
     def _labels(cls) -> dict:
-        return {cls.PENDING: _l("Waiting"), cls.SENT: _l("Sent"), cls.FAILED: _l("Failed")}
+        return {cls.PENDING: _l("Waiting"), cls.SENT: _l("Sent"), cls.FAILED: _l("Failed"),
+                cls.BOUNCED: _l("Returned undelivered")}
 
 
 class Mailing(db.Model):
@@ -66,7 +68,7 @@ class Mailing(db.Model):
                                                   default=MailingStatus.DRAFT)
     total: Mapped[int] = mapped_column(default=0)
     sent: Mapped[int] = mapped_column(default=0)
-    failed: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)  # refused, unsent or returned undelivered
     # reason -> how many people of the list were left out when it was sent
     excluded: Mapped[dict] = mapped_column(db.JSON, default=dict)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
@@ -113,6 +115,8 @@ class Recipient(db.Model):
                                                    default=DeliveryStatus.PENDING)
     error: Mapped[str] = mapped_column(String(300), default="")
     sent_at: Mapped[datetime | None]
+    # The email's Message-ID, which a delivery status report quotes when it comes back.
+    message_id: Mapped[str | None] = mapped_column(String(250), index=True)
     # SHA-256 of the secret in the email's unsubscribe link (the secret is never stored).
     # Set when the email is sent.
     unsubscribe_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -10,7 +10,6 @@ import time
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func
 
 from crm.common.mail import build_message, deliver
 from crm.common.time import local_today, utcnow
@@ -18,7 +17,7 @@ from crm.extensions import db
 from crm.followups.links import absolute_url
 from crm.interactions.models import Interaction, InteractionKind
 from crm.mailings.models import DeliveryStatus, Mailing, MailingStatus, Recipient
-from crm.mailings.services import NAME_FIELD, token_hash
+from crm.mailings.services import NAME_FIELD, count, token_hash
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +53,20 @@ def _send_batch(mailing: Mailing, batch: list[Recipient]) -> None:
     """Send, then record each outcome; an unreachable server raises before anything is
     recorded, and the batch stays pending."""
     secrets_of = {r.id: secrets.token_urlsafe(32) for r in batch}
-    refusals = deliver([compose(mailing, r, secrets_of[r.id]) for r in batch])
+    messages = [compose(mailing, r, secrets_of[r.id]) for r in batch]
+    refusals = deliver(messages)
     now, today = utcnow(), local_today()
-    for recipient, refusal in zip(batch, refusals, strict=True):
+    for recipient, message, refusal in zip(batch, messages, refusals, strict=True):
         if refusal:
             recipient.status, recipient.error = DeliveryStatus.FAILED, refusal
             continue
         recipient.status, recipient.sent_at = DeliveryStatus.SENT, now
+        recipient.message_id = message["Message-ID"]
         recipient.unsubscribe_hash = token_hash(secrets_of[recipient.id])
         db.session.add(Interaction(
             kind=InteractionKind.EMAIL, occurred_on=today, person_id=recipient.person_id,
             summary=mailing.subject(recipient.language)[:300],
             author_id=mailing.created_by_id))
-
-
-def _count(mailing: Mailing) -> None:
-    counts = dict(db.session.execute(
-        db.select(Recipient.status, func.count()).where(Recipient.mailing_id == mailing.id)
-        .group_by(Recipient.status)).all())
-    mailing.sent = counts.get(DeliveryStatus.SENT, 0)
-    mailing.failed = counts.get(DeliveryStatus.FAILED, 0)
 
 
 def _batch_size(per_minute: int) -> int:
@@ -87,7 +80,7 @@ def _keep_pace(sent: int, per_minute: int, started: float) -> None:
 
 
 def _finish(mailing: Mailing, status: MailingStatus) -> None:
-    _count(mailing)
+    count(mailing)
     mailing.status, mailing.finished_at = status, utcnow()
     db.session.commit()
 
@@ -108,7 +101,7 @@ def run(mailing_id: int) -> None:
             db.session.rollback()
             _fail_pending(mailing, str(error))
             return
-        _count(mailing)
+        count(mailing)
         db.session.commit()
         _keep_pace(len(batch), per_minute, started)
     _finish(mailing, MailingStatus.SENT)

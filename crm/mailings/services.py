@@ -6,7 +6,7 @@ import hashlib
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import func, update
 
 from crm.audit import services as audit
 from crm.auth.models import Role
@@ -110,16 +110,31 @@ def send(actor, mailing: Mailing) -> int:
     return mailing.total
 
 
+def count(mailing: Mailing) -> None:
+    """The mailing's figures from its recipients: sent, and failed (refused, unsent or
+    returned undelivered)."""
+    counts = dict(db.session.execute(
+        db.select(Recipient.status, func.count()).where(Recipient.mailing_id == mailing.id)
+        .group_by(Recipient.status)).all())
+    mailing.sent = counts.get(DeliveryStatus.SENT, 0)
+    mailing.failed = counts.get(DeliveryStatus.FAILED, 0) + counts.get(DeliveryStatus.BOUNCED, 0)
+
+
 def send_failed_again(actor, mailing: Mailing) -> int:
-    """Put the failed recipients back in the queue; returns how many."""
-    if mailing.status not in (MailingStatus.SENT, MailingStatus.FAILED) or not mailing.failed:
-        raise ServiceError(_l("No email of this mailing failed."))
+    """Put the emails that could not leave back in the queue; returns how many. (Those
+    returned undelivered are not: their address does not work.)"""
     if mailing.created_by_id != actor.id and actor.role != Role.ADMIN:
         raise ServiceError(_l("Only the one who wrote this mailing can send it again."))
-    again = db.session.execute(update(Recipient).where(
-        Recipient.mailing_id == mailing.id, Recipient.status == DeliveryStatus.FAILED)
-        .values(status=DeliveryStatus.PENDING, error="")).rowcount
-    mailing.failed, mailing.status, mailing.finished_at = 0, MailingStatus.SENDING, None
+    again = 0
+    if mailing.status in (MailingStatus.SENT, MailingStatus.FAILED):
+        again = db.session.execute(update(Recipient).where(
+            Recipient.mailing_id == mailing.id, Recipient.status == DeliveryStatus.FAILED)
+            .values(status=DeliveryStatus.PENDING, error="")).rowcount
+    if not again:
+        db.session.rollback()
+        raise ServiceError(_l("No email of this mailing failed."))
+    count(mailing)
+    mailing.status, mailing.finished_at = MailingStatus.SENDING, None
     audit.record(actor, "send_again", ENTITY, mailing.id, {"recipients": [None, again]})
     db.session.commit()
     enqueue("mailings.send", mailing.id)

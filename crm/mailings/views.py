@@ -104,8 +104,8 @@ def edit_mailing(mailing_id: int):
 
 def _failures(mailing: Mailing) -> list[Recipient]:
     return list(db.session.scalars(
-        db.select(Recipient).where(Recipient.mailing_id == mailing.id,
-                                   Recipient.status == DeliveryStatus.FAILED)
+        db.select(Recipient).where(Recipient.mailing_id == mailing.id, Recipient.status.in_(
+            (DeliveryStatus.FAILED, DeliveryStatus.BOUNCED)))
         .options(db.joinedload(Recipient.person)).order_by(Recipient.id).limit(FAILURES_SHOWN)))
 
 

@@ -1,4 +1,5 @@
-"""Mailings to people lists, each recipient's delivery and unsubscribe link; a person's
+"""Mailings to people lists, each recipient's delivery (with the Message-ID a returned
+email's report quotes) and unsubscribe link; a person's
 language for emails and their "do not contact" mark.
 
 Revision ID: 0024_mailings
@@ -53,9 +54,10 @@ def upgrade():
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
-    sa.Column('status', sa.Enum('pending', 'sent', 'failed', name='deliverystatus', native_enum=False, length=30), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sent', 'failed', 'bounced', name='deliverystatus', native_enum=False, length=30), nullable=False),
     sa.Column('error', sa.String(length=300), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('message_id', sa.String(length=250), nullable=True),
     sa.Column('unsubscribe_hash', sa.String(length=64), nullable=True),
     sa.Column('unsubscribed_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("language IN ('ar', 'fr', 'en')", name=op.f('ck_mailing_recipients_known_language')),
@@ -68,6 +70,7 @@ def upgrade():
     with op.batch_alter_table('mailing_recipients', schema=None) as batch_op:
         batch_op.create_index('ix_mailing_recipients_pending', ['mailing_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_mailing_recipients_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mailing_recipients_message_id'), ['message_id'], unique=False)
 
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=2), nullable=True))
@@ -84,6 +87,7 @@ def downgrade():
         batch_op.drop_column('language')
 
     with op.batch_alter_table('mailing_recipients', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mailing_recipients_message_id'))
         batch_op.drop_index(batch_op.f('ix_mailing_recipients_person_id'))
         batch_op.drop_index('ix_mailing_recipients_pending')
 

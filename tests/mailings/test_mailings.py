@@ -2,7 +2,6 @@
 each with an unsubscribe link that works without logging in; every outcome is recorded."""
 
 import re
-from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -11,53 +10,10 @@ from crm.auth.models import Role
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
 from crm.mailings.models import DeliveryStatus, Mailing, MailingStatus, Recipient
-from crm.privacy import services as privacy
-from crm.privacy.models import Consent, ConsentPurpose, ConsentSource
+from crm.privacy.models import Consent
 from tests.conftest import MailCatcher, free_port
 from tests.factories import make_person, make_user
-
-COMMS = ConsentPurpose.COMMUNICATIONS
-TEXTS = {"purpose": "communications",
-         "subject_fr": "Invitation au forum, {name}", "body_fr": "Bonjour {name},\nVenez !",
-         "subject_ar": "دعوة إلى المنتدى", "body_ar": "مرحبا {name}"}
-
-
-def _consent(person, purpose=COMMS, withdrawn=False):
-    consent = privacy.record_consent(None, person, purpose, ConsentSource.FORUM,
-                                     date(2026, 1, 10))
-    if withdrawn:
-        privacy.withdraw_consent(None, consent, date(2026, 2, 1))
-    return consent
-
-
-@pytest.fixture
-def forum_list():
-    """People of one city: two may receive a mailing, five may not, each for a reason."""
-    city = "Tiznit"
-    amina = make_person(first_name="Amina", last_name="Idrissi", email="amina@example.org",
-                        city=city, language="fr")
-    karim = make_person(first_name="Karim", last_name="Tazi", name_arabic="كريم التازي",
-                        email="karim@example.org", city=city, language="ar")
-    others = {
-        "withdrew": make_person(email="withdrew@example.org", city=city),
-        "never": make_person(email="never@example.org", city=city),
-        "dnc": make_person(email="dnc@example.org", city=city, do_not_contact=True),
-        "no_email": make_person(city=city),
-        "twin": make_person(email="AMINA@example.org", city=city),
-        "media_only": make_person(email="media@example.org", city=city),
-    }
-    for person in (amina, karim, others["dnc"], others["no_email"], others["twin"]):
-        _consent(person)
-    _consent(others["withdrew"], withdrawn=True)
-    _consent(others["media_only"], ConsentPurpose.MEDIA)
-    make_person(email="elsewhere@example.org", city="Agadir")  # not on the list
-    return {"amina": amina, "karim": karim, **others, "query": f"q={city}"}
-
-
-def _draft(client, query, **texts):
-    response = client.post("/mailings/new", data={**TEXTS, **texts, "query": query})
-    assert response.status_code == 302, response.text
-    return db.session.scalar(db.select(Mailing).order_by(Mailing.id.desc()))
+from tests.mailings.conftest import COMMS, TEXTS, draft
 
 
 def test_the_draft_counts_who_receives_it_and_who_is_left_out_and_why(client, login_as,
@@ -65,7 +21,7 @@ def test_the_draft_counts_who_receives_it_and_who_is_left_out_and_why(client, lo
     login_as(Role.OFFICER)
     form = client.get(f"/mailings/new?{forum_list['query']}&page=2")
     assert form.status_code == 200 and "To the 8 people of the list" in form.text
-    mailing = _draft(client, forum_list["query"])
+    mailing = draft(client, forum_list["query"])
     page = client.get(f"/mailings/{mailing.id}").text
     assert "2 people will receive it" in page and "of 8 people on the list" in page
     for reason, count in (("withdrew their consent", 1), ("never consented", 2),
@@ -82,7 +38,7 @@ def test_the_draft_counts_who_receives_it_and_who_is_left_out_and_why(client, lo
 def test_sending_reaches_only_consenting_people_in_their_language(client, login_as,
                                                                   forum_list, smtp_server):
     officer = login_as(Role.OFFICER)
-    mailing = _draft(client, forum_list["query"])
+    mailing = draft(client, forum_list["query"])
     sent = client.post(f"/mailings/{mailing.id}/send", follow_redirects=True)
     assert "The email is on its way to 2 people." in sent.text
     received = smtp_server.by_recipient()
@@ -114,7 +70,7 @@ def _link(message) -> str:
 def test_the_unsubscribe_link_withdraws_the_consent_without_logging_in(
         app, client, login_as, forum_list, smtp_server):
     login_as(Role.OFFICER)
-    mailing = _draft(client, forum_list["query"])
+    mailing = draft(client, forum_list["query"])
     client.post(f"/mailings/{mailing.id}/send")
     path = _link(smtp_server.by_recipient()["karim@example.org"]).split("5000", 1)[1]
     visitor = app.test_client()
@@ -130,7 +86,7 @@ def test_the_unsubscribe_link_withdraws_the_consent_without_logging_in(
     assert db.session.scalar(active) is None
     assert visitor.post(path).status_code == 200  # a second click is harmless
     assert visitor.get("/unsubscribe/not-a-secret").status_code == 404
-    again = _draft(client, forum_list["query"])
+    again = draft(client, forum_list["query"])
     page = client.get(f"/mailings/{again.id}").text
     assert "1 person will receive it" in page
     assert re.search(r"withdrew their consent[^<]*: 2</li>", page)
@@ -160,7 +116,7 @@ def refusing_server(app):
 def test_a_refused_address_is_recorded_and_can_be_sent_again(client, login_as, forum_list,
                                                              refusing_server):
     login_as(Role.OFFICER)
-    mailing = _draft(client, forum_list["query"])
+    mailing = draft(client, forum_list["query"])
     client.post(f"/mailings/{mailing.id}/send")
     refused = db.session.scalar(db.select(Recipient).where(
         Recipient.person_id == forum_list["karim"].id))
@@ -176,7 +132,7 @@ def test_an_unreachable_server_stops_the_mailing_and_nothing_is_lost(app, client
                                                                      forum_list):
     login_as(Role.OFFICER)
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
-    mailing = _draft(client, forum_list["query"])
+    mailing = draft(client, forum_list["query"])
     client.post(f"/mailings/{mailing.id}/send")
     db.session.expire_all()
     assert db.session.get(Mailing, mailing.id).status == MailingStatus.FAILED
@@ -260,8 +216,22 @@ def test_a_mailing_keeps_to_the_configured_pace(app, client, login_as, forum_lis
     monkeypatch.setattr(sending.time, "sleep", waits.append)
     app.config["MAILINGS_PER_MINUTE"] = 60
     login_as(Role.OFFICER)
-    mailing = _draft(client, forum_list["query"])
+    mailing = draft(client, forum_list["query"])
     client.post(f"/mailings/{mailing.id}/send")
     assert len(smtp_server.envelopes) == 2
     assert len(waits) == 1 and 1.0 < waits[0] <= 2.0
     assert sending._batch_size(60) == 10 and sending._batch_size(0) == sending.BATCH
+
+
+def test_anonymizing_a_recipient_removes_their_address_from_the_mailing(
+        client, login_as, forum_list, smtp_server):
+    from crm.privacy.anonymize import anonymize_person
+
+    login_as(Role.OFFICER)
+    mailing = draft(client, forum_list["query"])
+    client.post(f"/mailings/{mailing.id}/send")
+    anonymize_person(make_user(Role.ADMIN), forum_list["amina"])
+    addresses = set(db.session.scalars(db.select(Recipient.email)))
+    assert "amina@example.org" not in addresses and "karim@example.org" in addresses
+    export = client.get(f"/mailings/{mailing.id}/recipients.csv").text
+    assert "amina@example.org" not in export and "Amina" not in export
