@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from crm.organizations import services
 from crm.organizations.models import Membership, Organization, OrganizationKind
 from tests.factories import (
     PASSWORD,
+    make_followup,
     make_membership,
     make_organization,
     make_person,
@@ -512,3 +513,16 @@ def test_the_pages_have_no_inline_script_or_style_and_are_right_to_left_in_arabi
         page = client.get(path).get_data(as_text=True)
         assert '<html lang="ar" dir="rtl">' in page, path
         assert "<script>" not in page and "onclick=" not in page and "style=" not in page, path
+
+
+def test_the_page_shows_the_soonest_follow_ups_and_links_to_all_of_them(client, login_as):
+    officer = login_as(Role.OFFICER)
+    organization = make_organization(officer, name="Coopérative Tifawin")
+    for day in range(1, 18):
+        make_followup(officer, title=f"Appel numéro {day:02d}",
+                      due_on=date.today() + timedelta(days=day), organization=organization)
+    page = client.get(f"/organizations/{organization.id}").text
+    assert "Appel numéro 15" in page and "Appel numéro 16" not in page
+    assert "Show every follow-up" in page
+    everything = client.get(f"/organizations/{organization.id}?followups=all").text
+    assert "Appel numéro 17" in everything and "Show every follow-up" not in everything
