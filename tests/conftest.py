@@ -3,6 +3,7 @@
 import contextvars
 import os
 import socket
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -252,14 +253,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on 127.0.0.1 for the test; the app sends its mail there."""
-    handler = MailCatcher()
+@contextmanager
+def mail_catcher(handler: MailCatcher | None = None):
+    """A real SMTP server on 127.0.0.1 for as long as the block runs, keeping what it is
+    given in `handler` (its `port` set)."""
+    handler = handler or MailCatcher()
     handler.port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
     controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=handler.port, MAIL_USE_TLS=False,
-                      MAIL_USERNAME="")
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def mail_settings(handler: MailCatcher) -> dict:
+    """The app's settings to send its mail to `handler`'s server."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": handler.port, "MAIL_USE_TLS": False,
+            "MAIL_USERNAME": ""}
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1 for the test; the app sends its mail there."""
+    with mail_catcher() as handler:
+        app.config.update(mail_settings(handler))
+        yield handler

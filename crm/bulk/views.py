@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from crm.auth.permissions import ensure, require
+from crm.auth.permissions import can, ensure, require
 from crm.bulk import services, undo
 from crm.bulk.entities import ENTITIES, Entity
-from crm.bulk.forms import BulkForm
+from crm.bulk.forms import BulkForm, list_form
 from crm.bulk.models import BulkAction, BulkJob
 from crm.common.ids import parse_id
 from crm.common.spreadsheet import export_response
@@ -23,6 +23,16 @@ from crm.projects import services as projects
 
 bp = Blueprint("bulk", __name__, url_prefix="/bulk")
 LIST = "<any(projects, people, organizations):entity>"
+
+
+def form_under_list(name: str) -> BulkForm | None:
+    """The first step of a bulk action under the list `name`: which records, which action
+    (those the reader may take); its details come next. None for those who run none."""
+    if not can(current_user, "bulk.run"):
+        return None
+    entity = ENTITIES[name]
+    return list_form(entity, services.allowed_actions(current_user, entity),
+                     request.query_string.decode("utf-8", "replace"))
 
 
 def _form(entity: Entity) -> BulkForm:

@@ -6,10 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.audit import history as audit_history
-from crm.auth.permissions import can, ensure, require
-from crm.bulk import services as bulk_services
-from crm.bulk.entities import ENTITIES
-from crm.bulk.forms import list_form
+from crm.auth.permissions import ensure, require
+from crm.bulk.views import form_under_list
 from crm.common.forms import EmptyForm
 from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
@@ -60,16 +58,6 @@ def _back_to(organization: Organization) -> str:
     return safe_redirect_target(request.form.get("next"), default)
 
 
-def _bulk_form():
-    """The first step of a bulk action under the list (its actions, those the reader may
-    take), or None for those who run none."""
-    if not can(current_user, "bulk.run"):
-        return None
-    entity = ENTITIES["organizations"]
-    return list_form(entity, bulk_services.allowed_actions(current_user, entity),
-                     request.query_string.decode("utf-8", "replace"))
-
-
 @bp.get("/organizations")
 @require("organization.view")
 def list_organizations():
@@ -79,7 +67,7 @@ def list_organizations():
         "organizations/list_organizations.html",
         page=page,
         params=params,
-        bulk_form=_bulk_form(),
+        bulk_form=form_under_list("organizations"),
         kinds=OrganizationKind.choices(),
         regions=Region.choices(),
         themes=Theme.choices(),

@@ -6,10 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.audit import history as audit_history
-from crm.auth.permissions import can, ensure, require
-from crm.bulk import services as bulk_services
-from crm.bulk.entities import ENTITIES
-from crm.bulk.forms import list_form
+from crm.auth.permissions import ensure, require
+from crm.bulk.views import form_under_list
 from crm.common.forms import EmptyForm
 from crm.common.ids import parse_id
 from crm.common.listing import ListParams, paginate
@@ -61,16 +59,6 @@ def _similar_to(data: dict, exclude_id: int | None = None) -> list:
                                         data["phone"] or "", exclude_id=exclude_id)
 
 
-def _bulk_form():
-    """The first step of a bulk action under the list (its actions, those the reader may
-    take), or None for those who run none."""
-    if not can(current_user, "bulk.run"):
-        return None
-    entity = ENTITIES["people"]
-    return list_form(entity, bulk_services.allowed_actions(current_user, entity),
-                     request.query_string.decode("utf-8", "replace"))
-
-
 @bp.get("/people")
 @require("person.view")
 def list_people():
@@ -83,7 +71,7 @@ def list_people():
         "people/list_people.html",
         page=page,
         params=params,
-        bulk_form=_bulk_form(),
+        bulk_form=form_under_list("people"),
         organization=organization,
         regions=Region.choices(),
         genders=Gender.choices(),

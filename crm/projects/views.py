@@ -10,9 +10,7 @@ from flask_login import current_user
 
 from crm.audit import history as audit_history
 from crm.auth.permissions import can, ensure, require
-from crm.bulk import services as bulk_services
-from crm.bulk.entities import ENTITIES
-from crm.bulk.forms import BulkForm, list_form
+from crm.bulk.views import form_under_list
 from crm.calls import services as call_services
 from crm.common.forms import conflict_rows
 from crm.common.ids import parse_id
@@ -101,15 +99,7 @@ def list_projects():
     params = ListParams.from_args(request.args, services.FILTERS, "name")
     page = paginate(services.list_projects(params), params.page)
     return render_template("projects/list_projects.html", page=page, filters=_filters(),
-                           bulk_form=_bulk_form() if can(current_user, "bulk.run") else None)
-
-
-def _bulk_form() -> BulkForm:
-    """The first step of a bulk action: which projects, which action (moves, tags and
-    follow-ups for editors, assignments for those who assign); its details come next."""
-    entity = ENTITIES["projects"]
-    return list_form(entity, bulk_services.allowed_actions(current_user, entity),
-                     request.query_string.decode("utf-8", "replace"))
+                           bulk_form=form_under_list("projects"))
 
 
 @bp.get("/export")

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from crm.extensions import db
-from tests.conftest import build_app
+from tests.conftest import build_app, mail_catcher
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,6 +46,13 @@ def browser():
 def live_config() -> dict:
     """Settings a test gives its live server (overridden where needed, e.g. a mail server)."""
     return {}
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server for the live app (give it `mail_settings(mailbox)`)."""
+    with mail_catcher() as handler:
+        yield handler
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from crm.auth.models import User
 from crm.calls.models import Application, Call
@@ -13,26 +12,15 @@ from crm.demo import DEMO_PASSWORD
 from crm.demo.calls import SLUG
 from crm.extensions import db
 from tests.browser.conftest import log_in, log_out, screenshot, serious_accessibility_violations
-from tests.conftest import MailCatcher, free_port
+from tests.conftest import mail_settings
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PROJECT = "مطبخ تضامني"
 
 
 @pytest.fixture
-def mailbox():
-    handler = MailCatcher()
-    handler.port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
 def live_config(mailbox, tmp_path):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port, "MAIL_USE_TLS": False,
-            "MAIL_USERNAME": "", "DOCUMENTS_FOLDER": str(tmp_path / "documents")}
+    return mail_settings(mailbox) | {"DOCUMENTS_FOLDER": str(tmp_path / "documents")}
 
 
 def _file_on_a_phone(browser, live_server) -> str:

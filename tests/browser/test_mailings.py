@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from crm.demo import DEMO_PASSWORD
 from crm.extensions import db
@@ -16,7 +15,7 @@ from crm.privacy import services as privacy
 from crm.privacy.models import Consent, ConsentPurpose, ConsentSource
 from crm.tags.models import Tag
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
-from tests.conftest import MailCatcher, free_port
+from tests.conftest import mail_settings
 
 SEGMENT = "نشرة منتدى 2026"
 TAG = "نشرة-المنتدى"
@@ -24,19 +23,8 @@ COMMS = ConsentPurpose.COMMUNICATIONS
 
 
 @pytest.fixture
-def mailbox():
-    handler = MailCatcher()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
 def live_config(mailbox):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port, "MAIL_USE_TLS": False,
-            "MAIL_USERNAME": ""}
+    return mail_settings(mailbox)
 
 
 def _people(live_app) -> dict[str, int]:

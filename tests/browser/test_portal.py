@@ -4,7 +4,6 @@ their organization's Arabic name, reports last semester's jobs; the officer then
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from crm.auth.models import User
 from crm.demo import DEMO_PASSWORD
@@ -13,25 +12,14 @@ from crm.organizations.models import Membership
 from crm.people.models import Person
 from crm.projects.models import Project
 from tests.browser.conftest import log_in, log_out, screenshot, serious_accessibility_violations
-from tests.conftest import MailCatcher, free_port
+from tests.conftest import mail_settings
 
 NEW_ARABIC_NAME = "تعاونية النور للنسيج التقليدي"
 
 
 @pytest.fixture
-def mailbox():
-    handler = MailCatcher()
-    handler.port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
 def live_config(mailbox):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port, "MAIL_USE_TLS": False,
-            "MAIL_USERNAME": ""}
+    return mail_settings(mailbox)
 
 
 def _someone_to_invite(app) -> tuple[int, str, int]:

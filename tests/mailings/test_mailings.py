@@ -4,14 +4,13 @@ each with an unsubscribe link that works without logging in; every outcome is re
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from crm.auth.models import Role
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
 from crm.mailings.models import DeliveryStatus, Mailing, MailingStatus, Recipient
 from crm.privacy.models import Consent
-from tests.conftest import MailCatcher, free_port
+from tests.conftest import MailCatcher, free_port, mail_catcher, mail_settings
 from tests.factories import make_person, make_user
 from tests.mailings.conftest import COMMS, TEXTS, draft
 
@@ -104,13 +103,9 @@ class RefusingCatcher(MailCatcher):
 
 @pytest.fixture
 def refusing_server(app):
-    handler = RefusingCatcher()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                      MAIL_USERNAME="")
-    yield handler
-    controller.stop()
+    with mail_catcher(RefusingCatcher()) as handler:
+        app.config.update(mail_settings(handler))
+        yield handler
 
 
 def test_a_refused_address_is_recorded_and_can_be_sent_again(client, login_as, forum_list,
@@ -137,14 +132,9 @@ def test_an_unreachable_server_stops_the_mailing_and_nothing_is_lost(app, client
     db.session.expire_all()
     assert db.session.get(Mailing, mailing.id).status == MailingStatus.FAILED
     assert "the mail server could not be reached" in client.get(f"/mailings/{mailing.id}").text
-    handler = MailCatcher()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        app.config.update(MAIL_PORT=controller.port)
+    with mail_catcher() as handler:
+        app.config.update(mail_settings(handler))
         client.post(f"/mailings/{mailing.id}/send-again")
-    finally:
-        controller.stop()
     assert set(handler.by_recipient()) == {"amina@example.org", "karim@example.org"}
     db.session.expire_all()
     assert db.session.get(Mailing, mailing.id).status == MailingStatus.SENT
