@@ -20,7 +20,7 @@ from crm.extensions import db as _db
 from crm.extensions import limiter
 from crm.impact import services as impact_services
 from crm.pipeline import services as pipeline_services
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user, sign_in
 
 ENGINE = "postgresql" if os.environ.get("CRM_TEST_DATABASE_URL") else "sqlite"
 
@@ -196,11 +196,12 @@ def runner(app):
 
 @pytest.fixture
 def login_as(client):
-    """Log the test client in as a new user of `role` (through the real login form)."""
+    """Log the test client in as a new user of `role` (through the real login form, and the
+    code page for those with two-factor sign-in on)."""
 
     def login(role, **kwargs):
         user = make_user(role=role, **kwargs)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        response = sign_in(client, user)
         assert response.status_code == 302, "login failed in the login_as fixture"
         return user
 
@@ -213,7 +214,7 @@ def log_in(app):
 
     def login(user):
         client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        response = sign_in(client, user)
         assert response.status_code == 302
         return client
 

@@ -1,19 +1,28 @@
 """Plain builder functions for test data; each commits what it builds."""
 
 import itertools
+import re
+import time
 from datetime import timedelta
 
+import pyotp
 from werkzeug.security import generate_password_hash
 
+from crm.auth import two_factor
 from crm.auth.models import Role, User
 from crm.extensions import db
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+# The authenticator key of the test accounts that have two-factor sign-in on.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 
 
-def make_user(role=Role.OFFICER, email=None, language="en", active=True, full_name=None) -> User:
+def make_user(role=Role.OFFICER, email=None, language="en", active=True, full_name=None,
+              two_factor_on=None) -> User:
+    """A user; administrators have two-factor sign-in on with TOTP_SECRET (as they must),
+    unless `two_factor_on` says otherwise."""
     n = next(_counter)
     role = Role(role)
     user = User(
@@ -26,7 +35,42 @@ def make_user(role=Role.OFFICER, email=None, language="en", active=True, full_na
     )
     db.session.add(user)
     db.session.commit()
+    on = two_factor.is_required(user) if two_factor_on is None else two_factor_on
+    if on:
+        two_factor.enable_with_secret(None, user, TOTP_SECRET)
     return user
+
+
+def totp_code(user, secret=TOTP_SECRET) -> str:
+    """A code of the user's app that the CRM has not taken yet: the current time step, or the
+    next one (accepted too) when the current one was already used, as when a test signs the
+    same user in twice within 30 seconds; beyond that, it waits for a new step."""
+    totp = pyotp.TOTP(secret)
+    while True:
+        last = db.session.scalar(db.select(User.two_factor_last_step).where(User.id == user.id))
+        now = totp.timecode(int(time.time()))
+        step = now if last is None or last < now else last + 1
+        if step <= now + 1:
+            return totp.generate_otp(step)
+        time.sleep(1)
+
+
+def _csrf_token(client, path: str) -> dict:
+    page = client.get(path).get_data(as_text=True)
+    return {"csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                    page).group(1)}
+
+
+def sign_in(client, user, password=PASSWORD, secret=TOTP_SECRET, csrf=False):
+    """Log `client` in as `user` through the real pages: the password, then the code of the
+    app when two-factor sign-in is on (each form with its CSRF token when `csrf`, for an app
+    that checks them). The last response."""
+    token = _csrf_token(client, "/login") if csrf else {}
+    response = client.post("/login", data={"email": user.email, "password": password, **token})
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
+        token = _csrf_token(client, "/login/code") if csrf else {}
+        response = client.post("/login/code", data={"code": totp_code(user, secret), **token})
+    return response
 
 
 def make_organization(actor=None, name=None, **data):

@@ -49,7 +49,10 @@ def start_of_today() -> datetime:
 
 
 def today_query() -> Select:
-    return (db.select(AuditEntry).where(AuditEntry.at >= start_of_today())
+    # Accounts' security events (two-factor sign-in) are for administrators, on the account's
+    # own page, not for the whole team.
+    return (db.select(AuditEntry).where(AuditEntry.at >= start_of_today(),
+                                        AuditEntry.entity_type != "user")
             .options(db.joinedload(AuditEntry.actor))
             .order_by(AuditEntry.id.desc()))
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 
+from crm.auth import devices
 from crm.auth import services as auth_services
 from crm.auth.models import User
 from crm.common.mail import build_message, send_messages
@@ -132,5 +133,6 @@ def reset_password(token: str, password: str) -> User:
     if result.rowcount != 1:
         db.session.rollback()
         raise ResetLinkError("used")
+    devices.forget_remembered_devices(user)  # a new password: every device asks again
     db.session.commit()  # expires `user`: it is read again with the new epoch
     return user

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from crm.auth import devices
 from crm.auth.models import Role, User
 from crm.auth.passwords import check_password_strength
 from crm.auth.permissions import ASSIGNABLE
@@ -80,12 +81,14 @@ def end_sessions(user: User) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change the user's own password; their other sessions end."""
+    """Change the user's own password; their other sessions end and their remembered
+    devices ask for the code again."""
     if not check_password_hash(user.password_hash, current_password):
         raise ServiceError(_l("The current password is not correct."), field="current_password")
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
     user.session_epoch += 1
+    devices.forget_remembered_devices(user)
     db.session.commit()
 
 
@@ -139,6 +142,7 @@ def upsert_user(email: str, password: str, role: Role, language: str = "fr") -> 
     user.role = role
     user.active = True
     user.session_epoch += 1
+    devices.forget_remembered_devices(user)
     db.session.commit()
     return user, False
 

@@ -14,17 +14,19 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from crm.auth import reset, services
+from crm.auth import reset, services, two_factor
 from crm.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     NewUserForm,
+    RequireTwoFactorForm,
     ResetPasswordForm,
     UserForm,
 )
 from crm.auth.models import Role, User
 from crm.auth.permissions import public, require
+from crm.auth.two_factor_views import after_password
 from crm.common.forms import EmptyForm
 from crm.common.urls import safe_redirect_target
 from crm.common.web import report_service_error
@@ -69,8 +71,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()  # nothing from before login (CSRF token included) carries over
-            login_user(user)
-            return redirect(safe_redirect_target(form.next.data, url_for("main.home")))
+            return after_password(user, safe_redirect_target(form.next.data, url_for("main.home")))
         flash(_("The email or the password is not correct."), "danger")
     return render_template("auth/login.html", form=form)
 
@@ -99,7 +100,8 @@ def change_password():
             login_user(user)  # this session goes on with the new epoch; others end
             flash(_("Your password has been changed. Your other sessions were closed."), "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form,
+                           two_factor_status=two_factor.status(user))
 
 
 def _reset_request_limit() -> str:
@@ -135,17 +137,18 @@ def reset_password(token: str):
             report_service_error(form, error)
         else:
             logout_user()  # whoever was logged in on this browser gives way
-            login_user(user)
+            response = after_password(user, url_for("main.home"))  # the code, when it is on
             flash(_("Your password has been changed. Your other sessions were closed."),
-                  "success")
-            return redirect(url_for("main.home"))
+                  "success")  # after: in the user's language once they are logged in
+            return response
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
 @bp.get("/admin/users")
 @require("users.manage")
 def list_users():
-    return render_template("auth/list_users.html", users=services.list_users())
+    return render_template("auth/list_users.html", users=services.list_users(),
+                           two_factor_status=two_factor.status)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -190,4 +193,8 @@ def edit_user(user_id: int):
         else:
             flash(_("The account %(email)s was updated.", email=user.email), "success")
             return redirect(url_for("auth.list_users"))
-    return render_template("auth/edit_user.html", form=form, user=user)
+    return render_template("auth/edit_user.html", form=form, user=user,
+                           two_factor=two_factor.summary(user),
+                           events=two_factor.recent_events(user),
+                           event_labels=two_factor.EVENT_LABELS,
+                           require_form=RequireTwoFactorForm())

@@ -3,7 +3,7 @@
 import pytest
 
 from crm.auth.models import Role, User
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, totp_code
 
 
 def _login(client, email, password=PASSWORD, **extra):
@@ -49,8 +49,15 @@ def test_pages_behind_login_redirect_to_login_with_next(client):
 
 
 def test_next_parameter_is_followed_when_it_is_a_local_path(client, db):
+    user = make_user(Role.MANAGER)
+    response = _login(client, user.email, next="/reports")
+    assert response.headers["Location"] == "/reports"
+
+
+def test_next_parameter_is_followed_after_the_code_page(client, db):
     user = make_user(Role.ADMIN)
-    response = _login(client, user.email, next="/admin/users")
+    assert _login(client, user.email, next="/admin/users").headers["Location"] == "/login/code"
+    response = client.post("/login/code", data={"code": totp_code(user)})
     assert response.headers["Location"] == "/admin/users"
 
 

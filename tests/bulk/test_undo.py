@@ -22,11 +22,11 @@ from crm.pipeline.models import StageTransition
 from crm.projects import services as project_services
 from crm.projects.models import Project
 from tests.factories import (
-    PASSWORD,
     make_forum,
     make_person,
     make_project,
     make_user,
+    sign_in,
 )
 
 
@@ -51,8 +51,7 @@ def _stage(project) -> str:
 
 def _log_in(client, user) -> None:
     client.post("/logout")
-    assert client.post("/login", data={"email": user.email,
-                                       "password": PASSWORD}).status_code == 302
+    assert sign_in(client, user).status_code == 302  # with the code, for an admin
 
 
 def test_moved_projects_go_back_except_one_moved_again_since(client, login_as, monkeypatch):

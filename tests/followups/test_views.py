@@ -13,12 +13,12 @@ from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.interactions.models import Interaction, InteractionKind
 from crm.people import services as people_services
 from tests.factories import (
-    PASSWORD,
     make_followup,
     make_organization,
     make_person,
     make_project,
     make_user,
+    sign_in,
 )
 from tests.queries import queries_on_page
 
@@ -40,8 +40,7 @@ def _count(db, model=FollowUp) -> int:
 
 def _client_of(app, user):
     other = app.test_client()
-    assert other.post("/login", data={"email": user.email,
-                                      "password": PASSWORD}).status_code == 302
+    assert sign_in(other, user).status_code == 302  # with the code, for an admin
     return other
 
 

@@ -26,13 +26,13 @@ from crm.funding.models import (
 )
 from crm.projects import services as project_services
 from tests.factories import (
-    PASSWORD,
     make_funder,
     make_opportunity,
     make_organization,
     make_person,
     make_project,
     make_user,
+    sign_in,
 )
 from tests.queries import queries_on_page
 from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
@@ -69,8 +69,7 @@ def _version(page: str) -> str:
 
 def _logged_in_client(app, user):
     other = app.test_client()
-    assert other.post("/login", data={"email": user.email,
-                                      "password": PASSWORD}).status_code == 302
+    assert sign_in(other, user).status_code == 302  # with the code, for an admin
     return other
 
 

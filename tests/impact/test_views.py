@@ -10,7 +10,7 @@ from crm.auth.models import Role
 from crm.impact import services
 from crm.impact.forms import parse_number
 from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
-from tests.factories import PASSWORD, make_organization, make_project, make_user
+from tests.factories import make_organization, make_project, make_user, sign_in
 from tests.queries import count_queries
 
 H1 = (date(2024, 1, 1), date(2024, 6, 30))
@@ -459,8 +459,7 @@ def test_an_officer_records_on_unassigned_projects_and_admins_everywhere(client,
 
 def app_client_logged_in(client, user):
     other = client.application.test_client()
-    assert other.post("/login", data={"email": user.email,
-                                      "password": PASSWORD}).status_code == 302
+    assert sign_in(other, user).status_code == 302  # with the code, for an admin
     return other
 
 

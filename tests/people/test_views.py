@@ -15,12 +15,12 @@ from crm.organizations.models import Membership
 from crm.people import services
 from crm.people.models import Gender, Person
 from tests.factories import (
-    PASSWORD,
     make_membership,
     make_organization,
     make_person,
     make_project,
     make_user,
+    sign_in,
 )
 from tests.queries import count_queries
 from tests.spreadsheets import csv_rows, sheet_as_csv, xlsx_sheet
@@ -315,7 +315,7 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict_notice(app, client, 
     login_as(Role.OFFICER)
     other_user = make_user(Role.ADMIN)
     other = app.test_client()
-    other.post("/login", data={"email": other_user.email, "password": PASSWORD})
+    sign_in(other, other_user)  # an admin: the password, then the code
     person = make_person(first_name="Salma", last_name="Idrissi")
     url = f"/people/{person.id}/edit"
     first_version = _version(client.get(url).get_data(as_text=True))

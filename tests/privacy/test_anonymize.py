@@ -341,9 +341,9 @@ def test_phone_numbers_are_found_however_they_are_written(written):
 
 
 def _login(client, user):
-    from tests.factories import PASSWORD
+    from tests.factories import sign_in
 
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = sign_in(client, user)  # an admin: the password, then the code
     assert response.status_code == 302
 
 

@@ -242,13 +242,10 @@ def test_the_panel_form_carries_its_csrf_token(csrf_client):
     import re
 
     from crm.extensions import db
-    from tests.factories import PASSWORD
+    from tests.factories import sign_in
 
     admin = make_user(Role.ADMIN)
-    page = text(csrf_client.get("/login"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    csrf_client.post("/login", data={"email": admin.email, "password": PASSWORD,
-                                     "csrf_token": token})
+    assert sign_in(csrf_client, admin, csrf=True).status_code == 302
     person = make_person()
     assert csrf_client.post(f"/people/{person.id}/consents", data=FORM).status_code == 400
     page = text(csrf_client.get(f"/people/{person.id}"))

@@ -16,12 +16,12 @@ from crm.pipeline import services as pipeline
 from crm.pipeline.models import StageTransition
 from crm.projects.models import Project
 from tests.factories import (
-    PASSWORD,
     make_membership,
     make_organization,
     make_person,
     make_project,
     make_user,
+    sign_in,
 )
 from tests.queries import queries_on_page
 from tests.spreadsheets import column, csv_rows, sheet_as_csv, xlsx_sheet
@@ -55,8 +55,7 @@ def _set_stage_entered(db, project: Project, days_ago: int) -> None:
 
 def _logged_in_client(app, user):
     other = app.test_client()
-    assert other.post("/login", data={"email": user.email,
-                                      "password": PASSWORD}).status_code == 302
+    assert sign_in(other, user).status_code == 302  # with the code, for an admin
     return other
 
 
