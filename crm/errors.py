@@ -42,6 +42,10 @@ def _too_many_requests(error):
 
 
 def _render_error(code: int, error_id: str | None = None):
+    from crm.api.errors import api_error_for, is_api_request
+
+    if is_api_request():
+        return api_error_for(code, error_id), code
     wants_fragment = request.headers.get("HX-Request") == "true"
     template = "errors/_fragment.html" if wants_fragment else "errors/error.html"
     return (
