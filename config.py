@@ -33,6 +33,17 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_ATTEMPTS_PER_MINUTE = 10
     LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR = 20
+    # Requests a minute one API token may make (crm.api.auth).
+    API_REQUESTS_PER_MINUTE = int(os.environ.get("CRM_API_REQUESTS_PER_MINUTE", "120"))
+    # Two-factor sign-in: this many wrong codes for one account within these minutes stop its
+    # code checks until the oldest falls out of the window (never a permanent lock); the
+    # password step is good for these seconds; a remembered browser skips the code these days.
+    TWO_FACTOR_FAILURES = 5
+    TWO_FACTOR_FAILURE_MINUTES = 15
+    TWO_FACTOR_PENDING_SECONDS = 300
+    TWO_FACTOR_REMEMBER_DAYS = 30
+    # The name authenticator apps show beside the account.
+    TWO_FACTOR_ISSUER = os.environ.get("CRM_TWO_FACTOR_ISSUER", "Foundation CRM")
 
     # Passwords: werkzeug's scrypt (memory-hard; never a fast hash).
     PASSWORD_HASH_METHOD = "scrypt"

@@ -58,7 +58,10 @@ def register_input_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from crm.api.core import init_api
+    from crm.api.views import bp as api_bp
     from crm.audit.views import bp as activity_bp
+    from crm.auth.two_factor_views import bp as two_factor_bp
     from crm.auth.views import bp as auth_bp
     from crm.bulk.views import bp as bulk_bp
     from crm.calls.public import bp as apply_bp
@@ -84,13 +87,16 @@ def register_blueprints(app: Flask) -> None:
     from crm.reports.views import bp as reports_bp
     from crm.search.views import bp as search_bp
     from crm.segments.views import bp as segments_bp
+    from crm.webhooks.views import bp as webhooks_bp
 
     for blueprint in (main_bp, auth_bp, organizations_bp, people_bp, projects_bp, pipeline_bp,
                       interactions_bp, search_bp, forums_bp, imports_bp, followups_bp,
                       funding_bp, impact_bp, invitations_bp, privacy_bp, portal_bp,
                       reports_bp, calls_bp, reviews_bp, apply_bp, documents_bp, activity_bp,
-                      segments_bp, bulk_bp, mailings_bp, unsubscribe_bp):
+                      segments_bp, bulk_bp, mailings_bp, unsubscribe_bp, api_bp, two_factor_bp,
+                      webhooks_bp):
         app.register_blueprint(blueprint)
+    init_api(app)  # the token-authenticated resources under /api/v1, and their document
 
 
 def register_cli(app: Flask) -> None:
@@ -101,14 +107,18 @@ def register_cli(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from crm.api.errors import register_api_errors
     from crm.audit.web import register_audit
     from crm.errors import register_error_handlers
     from crm.i18n import register_i18n
     from crm.navigation import register_navigation
     from crm.security import register_security
+    from crm.webhooks.events import register_events
 
     register_error_handlers(app)
+    register_api_errors(app)
     register_audit(app)
     register_i18n(app)
     register_navigation(app)
     register_security(app)
+    register_events(app)

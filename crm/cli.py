@@ -38,6 +38,20 @@ def create_user(email: str, role: str, language: str) -> None:
     click.echo(f"{'Created' if created else 'Updated'} {user.email} ({user.role.value})")
 
 
+@crm_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Reset a user's two-factor sign-in (a lost phone, when no other administrator can):
+    they set it up again at their next sign-in."""
+    from crm.auth import two_factor
+
+    user = auth_services.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    two_factor.reset(None, user)
+    click.echo(f"Two-factor sign-in of {user.email} reset; their sessions ended.")
+
+
 @crm_cli.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no user yet.")
 def seed_demo(if_empty: bool) -> None:
@@ -52,6 +66,18 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
     for email, role, _language, _name in demo.DEMO_USERS:
         click.echo(f"  {role.value:<10} {email}")
+    click.echo(f"admin@demo.crm also asks for a code: add the key {demo.DEMO_TOTP_SECRET} to an "
+               "authenticator app, or run `flask --app wsgi crm demo-code`.")
+
+
+@crm_cli.command("demo-code")
+def demo_code() -> None:
+    """Print the demo administrator's current sign-in code (from the public demo key)."""
+    import pyotp
+
+    from crm import demo
+
+    click.echo(pyotp.TOTP(demo.DEMO_TOTP_SECRET).now())
 
 
 class _ProgressBars:
@@ -189,3 +215,13 @@ def read_bounces(paths: tuple[str, ...]) -> None:
              for bounce in bounces.bounces_in(report)]
     click.echo(f"{bounces.record(found)} recipients marked returned undelivered "
                f"({len(found)} failures reported)")
+
+
+@crm_cli.command("deliver-webhooks")
+@click.option("--now", type=click.DateTime(), default=None,
+              help="The time to act at, in UTC (default: now); for tests and catching up.")
+def deliver_webhooks(now) -> None:
+    """Send the webhook deliveries that are due, retries included (run it every minute)."""
+    from crm.webhooks.delivery import deliver_due
+
+    click.echo(f"{deliver_due(now)} webhook delivery attempts made.")

@@ -1,7 +1,8 @@
 """Every domain's models, imported so Alembic, the shell and the tests see all tables."""
 
+from crm.api.models import ApiRequest, ApiToken
 from crm.audit.models import AuditEntry
-from crm.auth.models import Role, User
+from crm.auth.models import RecoveryCode, RememberedDevice, Role, User
 from crm.bulk.models import BulkJob
 from crm.calls.models import Answer, Application, Call, CallQuestion, Criterion, Review, Score
 from crm.documents.models import Document
@@ -35,8 +36,10 @@ from crm.projects.models import Project
 from crm.search.models import SearchToken
 from crm.segments.models import Segment
 from crm.tags.models import Tag
+from crm.webhooks.models import Attempt, Delivery, Endpoint
 
 __all__ = [
+    "ApiRequest", "ApiToken",
     "BulkJob", "Segment", "Answer", "Application", "Call", "CallQuestion", "Criterion", "Document",
     "Review", "Score",
     "CampaignUpdate", "CrowdfundingCampaign", "Funder", "FunderKind", "FundingOpportunity",
@@ -48,5 +51,6 @@ __all__ = [
     "AuditEntry", "Gender", "Interaction", "InteractionKind", "Membership", "MembershipRole",
     "Organization", "OrganizationKind", "Person", "Project", "Role", "SearchToken", "Stage",
     "StageTransition", "Tag", "User", "Invitation", "InvitationStatus", "Consent",
-    "ConsentPurpose", "ConsentSource",
+    "ConsentPurpose", "ConsentSource", "RecoveryCode", "RememberedDevice",
+    "Attempt", "Delivery", "Endpoint",
 ]

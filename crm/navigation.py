@@ -36,6 +36,7 @@ NAV_ITEMS = [
     NavItem("impact.list_targets", _l("Impact targets"), "indicators.manage", settings=True),
     NavItem("privacy.show_register", _l("Personal data"), "privacy.register", settings=True),
     NavItem("auth.list_users", _l("Users"), "users.manage", settings=True),
+    NavItem("webhooks.list_endpoints", _l("Webhooks"), "webhook.manage", settings=True),
 ]
 
 

@@ -9,6 +9,8 @@ STAFF = {A, M, OF}
 EXPECTED: dict[str, set[Role]] = {
     "home.view": ALL,
     "account.manage_own": ALL,
+    # personal API tokens: staff and innovators (never external reviewers)
+    "api.use": STAFF | {IN},
     "users.manage": {A},
     "stages.manage": {A},
     "search.use": STAFF,
@@ -73,6 +75,8 @@ EXPECTED: dict[str, set[Role]] = {
     "consent.manage": {A, OF},
     "person.anonymize": {A},
     "privacy.register": {A},
+    # webhooks: only admins register endpoints, see their secrets and deliveries
+    "webhook.manage": {A},
     "portal.use": {IN},
     "portal.edit_organization": {IN},
     "portal.edit_project": {IN},

@@ -24,6 +24,12 @@ ASSIGNERS = frozenset({ADMIN, MANAGER})
 ASSIGNABLE = EDITORS
 
 
+# Two-factor sign-in is always required of these roles; an administrator may require it of
+# these (crm.auth.two_factor); everyone else may turn it on for themselves.
+TWO_FACTOR_ALWAYS = frozenset({ADMIN})
+TWO_FACTOR_ENFORCEABLE = frozenset({MANAGER, OFFICER})
+
+
 def can_be_assigned(user) -> bool:
     """Whether projects and follow-ups may be given to `user`."""
     return user is not None and user.active and user.role in ASSIGNABLE
@@ -32,6 +38,8 @@ def can_be_assigned(user) -> bool:
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "home.view": EVERYONE,
     "account.manage_own": EVERYONE,
+    # Personal API tokens; what a token reaches is what its user may (crm.api).
+    "api.use": STAFF | {INNOVATOR},
     "users.manage": frozenset({ADMIN}),
     "stages.manage": frozenset({ADMIN}),
     "search.use": STAFF,
@@ -85,6 +93,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "consent.manage": EDITORS,
     "person.anonymize": frozenset({ADMIN}),
     "privacy.register": frozenset({ADMIN}),
+    "webhook.manage": frozenset({ADMIN}),
     # The portal: innovators, on their own person, organizations and projects only.
     "portal.use": frozenset({INNOVATOR}),
     "portal.edit_organization": frozenset({INNOVATOR}),
@@ -168,6 +177,14 @@ _INNOVATOR_RULES = {
     "projects": _member_of_projects_organization,
     "people": lambda user, person: user.person_id == person.id,
 }
+
+
+def is_own_record(user, record) -> bool:
+    """An innovator's own person, an organization they belong to, or one of its live projects
+    (what the portal and the API show them)."""
+    rule = _INNOVATOR_RULES.get(getattr(record, "__tablename__", ""))
+    return (user is not None and user.is_authenticated and user.role == INNOVATOR
+            and rule is not None and bool(rule(_unproxied(user), record)))
 
 
 def _may_add_document(user, owner) -> bool:

@@ -28,6 +28,7 @@ from crm.documents import services as documents_services
 from crm.documents.models import Document
 from crm.errors import ServiceError
 from crm.extensions import db
+from crm.webhooks import events as webhooks
 
 CALL_FIELDS = (
     [f"title_{lang}" for lang in LANGUAGES] + [f"text_{lang}" for lang in LANGUAGES]
@@ -263,6 +264,7 @@ def submit_application(call: Call, details: dict, answers: dict[int, str], *, la
         _set_answers(application, answers)
         audit.record(None, "create", "application", application.id,
                      {"call_id": [None, call.id], "email": [None, application.email]})
+        webhooks.emit("application.submitted", application)
         db.session.commit()
     return Filed(application, token)
 

@@ -85,8 +85,9 @@ def _recipients(today: date) -> list[User]:
 def send_reminders(today: date | None = None) -> int:
     """Email every active user with open follow-ups overdue or due within a few days, or
     with projects left without activity for longer than their stage allows; returns how many
-    emails the server accepted."""
+    emails the server accepted. Webhooks hear of the follow-ups due today first."""
     today = today or date.today()
+    services.announce_due_followups(today)
     messages = []
     for user in _recipients(today):
         followups = services.due_for_reminder(user, today)

@@ -19,6 +19,7 @@ from crm.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from crm.interactions import services as interactions
 from crm.interactions.models import Interaction, InteractionKind
 from crm.projects import stale
+from crm.webhooks import events as webhooks
 
 ENTITY = "follow_up"
 # The follow-ups listed per section of an agenda (rendering each row costs about 0.2 ms);
@@ -109,6 +110,7 @@ def complete_followup(actor, followup: FollowUp, outcome: str, expected_version=
     update_record(actor, followup, ENTITY, expected_version, {
         "status": FollowUpStatus.DONE, "outcome": outcome.strip(), "done_at": utcnow(),
         "interaction_id": interaction.id})
+    webhooks.emit("followup.done", followup)
     commit_or_conflict(followup)
     return interaction
 
@@ -183,6 +185,17 @@ def reminder_recipients(today: date | None = None, days: int = REMINDER_DAYS) ->
         FollowUp.due_on <= today + timedelta(days=days))
     query = db.select(User).where(User.active.is_(True), due.exists()).order_by(User.id)
     return list(db.session.scalars(query))
+
+
+def announce_due_followups(today: date) -> None:
+    """The "followup.due" webhook event for each open follow-up falling due `today` (sent by
+    the daily reminders)."""
+    if webhooks.is_listened_to("followup.due"):
+        query = db.select(FollowUp).where(FollowUp.due_on == today,
+                                          FollowUp.status == FollowUpStatus.OPEN)
+        for followup in db.session.scalars(query):
+            webhooks.emit("followup.due", followup)
+    db.session.commit()
 
 
 def due_for_reminder(user: User, today: date | None = None,

@@ -28,6 +28,7 @@ from crm.funding.models import (
     OpportunityStatus,
 )
 from crm.projects.models import Project
+from crm.webhooks import events as webhooks
 
 ZERO = Decimal("0.00")
 FUNDER_FIELDS = ["name", "name_arabic", "kind", "organization_id", "website", "notes"]
@@ -187,6 +188,8 @@ def update_opportunity(actor, opportunity: FundingOpportunity, expected_version,
                        confirm_over_request: bool = False, **data) -> dict:
     data = _clean_opportunity(data, confirm_over_request)
     changes = update_record(actor, opportunity, "funding_opportunity", expected_version, data)
+    if "status" in changes:
+        webhooks.emit("funding.status_changed", opportunity)
     commit_or_conflict(opportunity)
     return changes
 

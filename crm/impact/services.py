@@ -20,6 +20,7 @@ from crm.extensions import db
 from crm.impact.models import ImpactNote, Indicator, Measurement, MeasurementSource, Visibility
 from crm.organizations.models import Organization
 from crm.projects.models import Project
+from crm.webhooks import events as webhooks
 
 # code, English, French, Arabic, unit, SDGs, IRIS+ reference, part of
 DEFAULT_INDICATORS = [
@@ -236,6 +237,7 @@ def record_measurement(actor, project, indicator: Indicator, period_start: date,
         "project_id": [None, project.id], "indicator": [None, indicator.code],
         "period": [None, f"{period_start}/{period_end}"], "value": [None, str(value)],
         "source": [None, source.value]})
+    webhooks.emit("measurement.recorded", measurement)
     db.session.commit()
     return measurement
 
@@ -265,6 +267,7 @@ def verify_measurement(actor, measurement: Measurement, expected_version=None) -
     update_record(actor, measurement, "measurement", expected_version, {
         "source": MeasurementSource.VERIFIED, "verified_by_id": actor.id,
         "verified_at": utcnow()})
+    webhooks.emit("measurement.verified", measurement)
     commit_or_conflict(measurement)
 
 

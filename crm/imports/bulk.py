@@ -16,6 +16,7 @@ from crm.people.models import Person
 from crm.people.services import person_tokens
 from crm.search.keys import name_tokens
 from crm.search.models import SearchToken
+from crm.webhooks import events as webhooks
 
 PERSON_FIELDS = ("first_name", "last_name", "name_arabic", "email", "phone", "city")
 ROWS = ImportRow.__table__
@@ -163,6 +164,7 @@ class Importer:
                                          for pid, p in zip(ids, params, strict=True)])
         self.created_ids.update(ids)
         self.job.created_count = len(self.created_ids)
+        webhooks.emit_each("person.created", Person, ids)
 
     def _fill_blanks(self, rows: list) -> None:
         """Known people keep what they have; the file only fills what is empty."""

@@ -15,10 +15,11 @@ def _task(name: str):
     from crm.bulk import services as bulk
     from crm.imports import services as imports
     from crm.mailings import sending
+    from crm.webhooks import delivery as webhooks
 
     return {"imports.analyse": imports.analyse_job, "imports.run": imports.run_job,
             "auth.send_reset": reset.send_reset, "bulk.run": bulk.run,
-            "mailings.send": sending.run}[name]
+            "mailings.send": sending.run, "webhooks.deliver": webhooks.deliver}[name]
 
 
 def run_task(name: str, job_id: int) -> None:

@@ -36,6 +36,7 @@ from crm.search.keys import (
 )
 from crm.tags import services as tags
 from crm.tags.models import Tag
+from crm.webhooks import events as webhooks
 
 ENTITY = "person"
 FIELDS = ["first_name", "last_name", "name_arabic", "email", "phone", "gender", "city",
@@ -86,6 +87,7 @@ def create_person(actor, tag_names: list[str] | None = None, **data) -> Person:
     db.session.flush()
     reindex(person)
     audit.record(actor, "create", ENTITY, person.id, audit.snapshot(person, FIELDS))
+    webhooks.emit("person.created", person)
     db.session.commit()
     return person
 
@@ -262,6 +264,7 @@ def merge_people(actor, survivor: Person, duplicate: Person, take=(), roles=None
     db.session.flush()
     db.session.expire_all()
     reindex(survivor)
+    webhooks.emit("person.merged", duplicate)  # its merged_into_id names the survivor
     db.session.commit()
 
 

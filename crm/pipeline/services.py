@@ -11,6 +11,7 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.pipeline.models import Stage, StageTransition
+from crm.webhooks import events as webhooks
 
 # code, English, French, Arabic, is_exit
 DEFAULT_STAGES = [
@@ -84,6 +85,7 @@ def move_project(actor, project, to_stage: Stage, note: str = "", at: datetime |
     project.stage = to_stage
     project.stage_entered_at = at
     project.last_activity_at = max(project.last_activity_at or at, at)
+    webhooks.emit("project.moved", project)
     commit_or_conflict(project)
     return transition
 

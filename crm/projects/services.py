@@ -37,6 +37,7 @@ from crm.search import services as search
 from crm.search.keys import name_tokens
 from crm.tags import services as tags
 from crm.tags.models import Tag
+from crm.webhooks import events as webhooks
 
 ENTITY = "project"
 FIELDS = ["name", "name_arabic", "description", "forum_id", "cohort", "themes", "sdgs",
@@ -90,6 +91,7 @@ def create_project(actor, organization: Organization, stage: Stage | None = None
     audit.record(actor, "create", ENTITY, project.id,
                  {**audit.snapshot(project, FIELDS), "organization_id": [None, organization.id],
                   "stage": [None, stage.code]})
+    webhooks.emit("project.created", project)
     db.session.commit()
     return project
 
@@ -120,6 +122,8 @@ def assign_officer(actor, project: Project, officer: User | None,
 
 
 def archive_project(actor, project: Project) -> None:
+    if project.archived_at is None:  # archiving it again changes nothing, announces nothing
+        webhooks.emit("project.archived", project)
     archive_record(actor, project, ENTITY)
 
 

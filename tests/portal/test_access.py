@@ -6,12 +6,14 @@ A route with a URL argument this file does not know, or a public route not liste
 the test: whoever adds a route says here how its access is proven."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import url_for
 from werkzeug.datastructures import FileStorage
 
+from crm.api import tokens as api_tokens
+from crm.api.models import ApiToken, Scope
 from crm.auth.models import Role
 from crm.auth.permissions import PERMISSIONS
 from crm.bulk.models import BulkAction, BulkJob, BulkStatus
@@ -20,17 +22,20 @@ from crm.common.time import utcnow
 from crm.documents import services as documents
 from crm.extensions import db as _db
 from crm.followups.models import FollowUp
-from crm.forums.models import ForumSession
+from crm.forums.models import ForumSession, Participation, ParticipationRole
 from crm.funding import services as funding
 from crm.impact import services as impact
 from crm.impact import targets as impact_targets
 from crm.imports.models import ImportJob
+from crm.interactions.models import InteractionKind
+from crm.interactions.services import log_interaction
 from crm.invitations import services as invitations
 from crm.mailings.models import Mailing
 from crm.organizations.models import Membership
 from crm.privacy import services as privacy
 from crm.privacy.models import ConsentPurpose, ConsentSource
 from crm.segments.models import Segment
+from crm.webhooks.models import Delivery, DeliveryStatus, Endpoint
 from tests.factories import (
     application_data,
     make_call,
@@ -43,6 +48,8 @@ from tests.factories import (
 # Routes anyone may open; each says why it leaks nothing.
 PUBLIC = {
     "auth.login": "the login form",
+    "two_factor.enter_code": "answers only to a session that has just given the right "
+                             "password (a few minutes); codes are throttled per account",
     "main.set_language": "a cookie",
     "main.healthz": "ok or not",
     "followups.export_calendar": "the secret token in the URL is the credential",
@@ -55,10 +62,17 @@ PUBLIC = {
     "apply.download_document": "the same token, and only a file of that application",
     "unsubscribe.confirm": "the secret in the emailed link is the credential (stored hashed); "
                            "it only withdraws that person's consent to one purpose",
+    "api.openapi_json": "the API's description, the same for everyone (no record in it)",
+    "api.show_docs": "the same description, as a page",
 }
 # Routes without ids that an innovator reaches: they must show nothing of the other side.
 OWN_PAGES = {"main.home", "auth.change_password", "auth.logout", "portal.edit_profile",
-             "privacy.show_my_data", "privacy.export_my_data", "privacy.export_my_data_csv"}
+             "two_factor.show_two_factor", "two_factor.set_up_two_factor",
+             "privacy.show_my_data", "privacy.export_my_data", "privacy.export_my_data_csv",
+             "api.list_tokens", "api_organizations.list_organizations",
+             "api_people.list_people", "api_projects.list_projects"}
+# The log of API requests grows with every call, as it must; nothing else may.
+LOGS = {"api_requests", "api_tokens"}
 
 
 def _extra_objects(world) -> dict:
@@ -89,10 +103,38 @@ def _extra_objects(world) -> dict:
            "indicator_id": measurement.indicator_id, "target_id": target.id,
            "stage_code": "incubated",
            "user_id": world.b.user.id, "filename": "css/app.css", "token": "x",
-           "slug": "funnel", "fmt": "csv", "line": 2, "entity": "people"}
+           "slug": "funnel", "fmt": "csv", "line": 2, "entity": "people",
+           "token_id": api_tokens.create_token(world.b.user, "B", Scope.READ).token.id,
+           "interaction_id": _interaction(world), "participation_id": _participation(world,
+                                                                                   session)}
     ids |= _privacy_objects(world)
     ids |= _call_objects(world)
+    ids |= _webhook_objects(world)
     return ids
+
+
+def _webhook_objects(world) -> dict:
+    """A disabled endpoint (it takes no event of the walk) and a delivery given up."""
+    endpoint = Endpoint(url="http://127.0.0.1:9/hooks", events=["project.created"],
+                        secret_sealed="x", active=False, acting_as_id=world.officer.id)
+    delivery = Delivery(endpoint=endpoint, event="project.created", payload="{}",
+                        status=DeliveryStatus.GIVEN_UP, attempt_count=6)
+    _db.session.add_all([endpoint, delivery])
+    _db.session.commit()
+    return {"endpoint_id": endpoint.id, "delivery_id": delivery.id}
+
+
+def _interaction(world) -> int:
+    return log_interaction(world.officer, InteractionKind.CALL, date(2024, 10, 20), "Appel",
+                           project=world.b.project).id
+
+
+def _participation(world, session) -> int:
+    participation = Participation(session_id=session.id, person_id=world.b.person.id,
+                                  role=ParticipationRole.PARTICIPANT)
+    _db.session.add(participation)
+    _db.session.commit()
+    return participation.id
 
 
 def _call_objects(world) -> dict:
@@ -175,22 +217,43 @@ def _url(app, rule, ids: dict) -> str:
         return url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
 
 
+def _is_token_route(app, rule) -> bool:
+    return getattr(app.view_functions[rule.endpoint], "token_authenticated", False)
+
+
+def _token(client, url: str) -> dict:
+    """The API (token routes) takes the client's token; a session alone opens nothing there."""
+    return getattr(client, "api_headers", {}) if url.startswith("/api/v1/") else {}
+
+
 def _call(client, method: str, url: str):
-    return client.open(url, method=method, data={}, headers={"HX-Request": "true"})
+    return client.open(url, method=method, data={},
+                       headers={"HX-Request": "true"} | _token(client, url))
+
+
+def _with_token(client, user):
+    """The client, holding a read-write API token of `user`'s (made directly for those the
+    service gives none, so that theirs is proven refused too)."""
+    token = ApiToken(user_id=user.id, name="walk", prefix="crm_", scope=Scope.READ_WRITE,
+                     token_hash=api_tokens.hash_secret(f"crm_walk{user.id}"),
+                     expires_at=utcnow() + timedelta(days=1))
+    _db.session.add(token)
+    _db.session.commit()
+    client.api_headers = {"Authorization": f"Bearer crm_walk{user.id}"}
+    return client
 
 
 def _row_counts(app) -> dict:
     return {table.name: _db.session.scalar(_db.select(_db.func.count()).select_from(table))
-            for table in _db.metadata.sorted_tables}
+            for table in _db.metadata.sorted_tables if table.name not in LOGS}
 
 
 @pytest.fixture
 def everyone(world, log_in):
-    clients = {role: log_in(make_user(role)) for role in (Role.ADMIN, Role.MANAGER)}
-    clients[Role.OFFICER] = log_in(make_user(Role.OFFICER))
-    clients["innovator_a"] = log_in(world.a.user)
-    clients[Role.REVIEWER] = log_in(make_user(Role.REVIEWER))  # given no application
-    return clients
+    users = {role: make_user(role) for role in (Role.ADMIN, Role.MANAGER, Role.OFFICER)}
+    users["innovator_a"] = world.a.user
+    users[Role.REVIEWER] = make_user(Role.REVIEWER)  # given no application
+    return {role: _with_token(log_in(user), user) for role, user in users.items()}
 
 
 def test_every_route_is_declared_and_public_routes_are_listed(app):
@@ -201,6 +264,7 @@ def test_every_route_is_declared_and_public_routes_are_listed(app):
 
 
 def test_anonymous_visitors_are_sent_to_the_login(app, world):
+    """... and the API, which has no login page, answers 401."""
     ids = _ids_of(world.b) | _extra_objects(world)
     client = app.test_client()
     for rule, permission, methods in _routes(app):
@@ -208,8 +272,29 @@ def test_anonymous_visitors_are_sent_to_the_login(app, world):
             continue
         for method in methods:
             response = _call(client, method, _url(app, rule, ids))
+            if _is_token_route(app, rule):
+                assert response.status_code == 401 and response.is_json, (method, rule.endpoint)
+                continue
             assert response.status_code == 302, (method, rule.endpoint)
             assert "/login" in response.headers["Location"], rule.endpoint
+
+
+def test_a_session_without_a_token_opens_no_api_route(app, world, log_in):
+    ids = _ids_of(world.a) | _extra_objects(world)
+    clients = [log_in(make_user(Role.OFFICER)), log_in(make_user(Role.MANAGER)),
+               log_in(world.a.user)]
+    before = _row_counts(app)
+    checked = 0
+    for rule, _permission, methods in _routes(app):
+        if not _is_token_route(app, rule):
+            continue
+        for client in clients:
+            for method in methods:
+                response = _call(client, method, _url(app, rule, ids))
+                assert response.status_code == 401, (method, rule.endpoint)
+                checked += 1
+    assert checked > 40
+    assert _row_counts(app) == before
 
 
 def test_roles_the_table_does_not_allow_get_404_whatever_the_id(app, world, everyone):
@@ -283,7 +368,7 @@ def test_pages_without_ids_show_an_innovator_nothing_of_the_other_side(app, worl
         if Role.INNOVATOR not in PERMISSIONS[permission]:
             continue
         assert rule.endpoint in OWN_PAGES, f"{rule.endpoint}: add it to OWN_PAGES"
-        body = client.get(rule.rule).get_data(as_text=True)
+        body = client.get(rule.rule, headers=_token(client, rule.rule)).get_data(as_text=True)
         for text in other:
             assert text not in body, (rule.endpoint, text)
 
