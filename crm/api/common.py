@@ -1,11 +1,16 @@
 """What the resource modules share: the schema parts every versioned, archivable record has,
-the PATCH merge, and the refusal of fields an innovator may not change."""
+the PATCH merge, the refusal of fields an innovator may not change, and the records a body
+names by id."""
 
 from marshmallow import ValidationError, fields
 
 from crm.api import access
+from crm.api import errors as _errors
 from crm.api.fields import MESSAGES as _MESSAGES
-from crm.api.fields import ApiSchema, TagNames, version
+from crm.api.fields import ApiSchema, TagNames, record_id, version
+from crm.organizations.services import get_organization
+from crm.people.services import get_person
+from crm.projects.services import get_project
 
 
 class RecordOut(ApiSchema):
@@ -44,3 +49,29 @@ def tag_names(data: dict) -> list[str] | None:
     """The tags sent (None: leave them as they are)."""
     tags = data.get("tags")
     return list(dict.fromkeys(tags)) if tags is not None else None
+
+
+class TargetIds(ApiSchema):
+    """The records a follow-up or an interaction concerns: at least one of them."""
+
+    person_id = record_id(allow_none=True)
+    organization_id = record_id(allow_none=True)
+    project_id = record_id(allow_none=True)
+
+
+def live_record(getter, record_id: int, field: str):
+    """The live record an id in the body names; a missing or archived one is a 422 on its
+    field (the body is what is wrong, not the URL)."""
+    record = getter(record_id)
+    if record is None or getattr(record, "archived_at", None) is not None:
+        raise ValidationError({field: [str(_errors.CODES[404][1])]})
+    return record
+
+
+def targets(data: dict) -> dict:
+    """The person, organization and project the body names (`person_id`, ...), each live,
+    as the services take them (`person=...`)."""
+    getters = {"person_id": get_person, "organization_id": get_organization,
+               "project_id": get_project}
+    return {key.removesuffix("_id"): live_record(getter, data[key], key)
+            for key, getter in getters.items() if data.get(key) is not None}

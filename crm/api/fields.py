@@ -1,6 +1,8 @@
 """Marshmallow fields and base schema of the API: bounded texts, ids and enums whose errors
 are translated, so that no input reaches the database in a shape it refuses."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from marshmallow import RAISE, Schema, ValidationError, fields
@@ -54,6 +56,27 @@ def record_id(**kwargs) -> fields.Integer:
 def version(**kwargs) -> fields.Integer:
     return record_id(metadata={"description": "The version read; a stale one gets 409."},
                      **kwargs)
+
+
+# The largest figure or amount the forms take (crm.impact.forms, crm.funding.forms).
+LARGEST_FIGURE = Decimal("1000000000000")
+
+
+def _figure_bounds(value: Decimal) -> None:
+    if abs(value) >= LARGEST_FIGURE:
+        raise ValidationError(_l("This figure is too large."))
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_l("Give at most two decimal places."))
+
+
+def figure(**kwargs) -> fields.Decimal:
+    """A figure or an amount, exact: a JSON number or a decimal text ("1234.50"), at most two
+    decimal places, as the Centimes columns keep them; read back as a text."""
+    invalid = _l("Give a number, as a JSON number or a text such as \"1234.50\".")
+    return fields.Decimal(as_string=True, validate=[_figure_bounds],
+                          error_messages={"invalid": invalid, "special": invalid},
+                          metadata={"description": "At most two decimal places."}
+                          | kwargs.pop("metadata", {}), **kwargs)
 
 
 def enum(enum_cls, **kwargs) -> fields.Enum:

@@ -1,6 +1,7 @@
-"""Read-only resources for staff (list with filters and keyset pages, read one): memberships,
-follow-ups, interactions, forums and participations, funding, indicators and measurements.
-Their schemas are read from the models' columns; writing them is not offered yet."""
+"""Read-only resources for staff (list with filters and keyset pages, read one): forums and
+participations, crowdfunding campaigns and indicators; and the list and read routes of the
+resources that add writing to them (memberships, follow-ups, interactions, funding). Their
+schemas are read from the models' columns."""
 
 import datetime as dt
 import enum
@@ -15,12 +16,9 @@ from crm.api.fields import MESSAGES
 from crm.api.paging import found, list_response, one_response, page_of, page_schema
 from crm.common.ids import parse_id
 from crm.extensions import db
-from crm.followups.models import FollowUp
 from crm.forums.models import Forum, Participation
-from crm.funding.models import CrowdfundingCampaign, FundingOpportunity
-from crm.impact.models import Indicator, Measurement
-from crm.interactions.models import Interaction
-from crm.organizations.models import Membership
+from crm.funding.models import CrowdfundingCampaign
+from crm.impact.models import Indicator
 
 _SIMPLE = [(bool, fields.Boolean), (int, fields.Integer), (str, fields.String),
            (dt.datetime, fields.DateTime), (dt.date, fields.Date)]
@@ -51,7 +49,7 @@ def columns_schema(model, name: str, leave_out: tuple[str, ...] = ()) -> type[Sc
     return Schema.from_dict({c.key: _field_for(c) for c in columns}, name=f"{name}Out")
 
 
-def _filtered(query, model, filters: dict):
+def filtered(query, model, filters: dict):
     """`?<filter>=<value>`: an id column equal to an id, an enum column to one of its values;
     anything else is a 422 on that filter."""
     for name, column in filters.items():
@@ -77,24 +75,30 @@ def _filter_value(column, raw: str):
     return parse_id(raw)
 
 
-def read_only(name: str, path: str, model, action: str, description: str,
-              filters: dict | None = None, leave_out: tuple[str, ...] = ()):
-    """A blueprint with `GET /<path>` (filters, keyset pages on id) and `GET /<path>/<id>`,
-    open to the roles allowed `action`."""
-    bp = make_blueprint(name, path, description)
-    schema = columns_schema(model, model.__name__, leave_out)
-    filters = filters or {}
-    sorts = {"id": model.id}
-    args = Schema.from_dict({
+def query_args(model, filters: dict) -> type[Schema]:
+    """The query arguments of a list in id order, for its document."""
+    return Schema.from_dict({
         "limit": fields.Integer(), "after": fields.String(), "fields": fields.String(),
         **{f: fields.String() for f in filters}}, name=f"{model.__name__}ListArgs")
+
+
+def read_only(name: str, path: str, model, action: str, description: str,
+              filters: dict | None = None, leave_out: tuple[str, ...] = (), schema=None):
+    """A blueprint with `GET /<path>` (filters, keyset pages on id) and `GET /<path>/<id>`,
+    open to the roles allowed `action`; `schema` (else one read from the columns) is given
+    by a module that adds writing routes answering with it."""
+    bp = make_blueprint(name, path, description)
+    schema = schema or columns_schema(model, model.__name__, leave_out)
+    filters = filters or {}
+    sorts = {"id": model.id}
+    args = query_args(model, filters)
 
     @bp.get("", endpoint=f"list_{name}")
     @api_require(action)
     @bp.arguments(args, location="query", as_kwargs=True)
     @bp.response(200, page_schema(model.__name__, schema))
     def list_records(**_args):
-        query = _filtered(db.select(model), model, filters)
+        query = filtered(db.select(model), model, filters)
         return list_response(*page_of(query, model, sorts), schema())
 
     id_name = ID_NAMES[name]
@@ -114,42 +118,19 @@ def read_only(name: str, path: str, model, action: str, description: str,
 ID_NAMES = {"memberships": "membership_id", "followups": "followup_id",
             "interactions": "interaction_id", "forums": "forum_id",
             "participations": "participation_id", "opportunities": "opportunity_id",
-            "campaigns": "campaign_id", "indicators": "indicator_id",
-            "measurements": "measurement_id"}
+            "campaigns": "campaign_id", "indicators": "indicator_id"}
 
 
 def blueprints() -> list:
     return [
-        read_only("memberships", "memberships", Membership, "organization.view",
-                  "Who belongs to which organization, with what role.",
-                  {"organization_id": Membership.organization_id,
-                   "person_id": Membership.person_id}),
-        read_only("followups", "followups", FollowUp, "followup.view",
-                  "Follow-ups owed to people, organizations and projects.",
-                  {"project_id": FollowUp.project_id, "organization_id": FollowUp.organization_id,
-                   "person_id": FollowUp.person_id, "assignee_id": FollowUp.assignee_id,
-                   "status": FollowUp.status}),
-        read_only("interactions", "interactions", Interaction, "project.view",
-                  "What happened: meetings held, calls made.",
-                  {"project_id": Interaction.project_id,
-                   "organization_id": Interaction.organization_id,
-                   "person_id": Interaction.person_id}),
         read_only("forums", "forums", Forum, "forum.view", "Forum editions."),
         read_only("participations", "participations", Participation, "forum.view",
                   "Who took part in which forum session, and whether they attended.",
                   {"person_id": Participation.person_id,
                    "session_id": Participation.session_id}),
-        read_only("opportunities", "funding-opportunities", FundingOpportunity, "funding.view",
-                  "Funding opportunities of projects (amounts in MAD, as decimal texts).",
-                  {"project_id": FundingOpportunity.project_id,
-                   "status": FundingOpportunity.status}),
         read_only("campaigns", "campaigns", CrowdfundingCampaign, "funding.view",
                   "Crowdfunding campaigns.",
                   {"opportunity_id": CrowdfundingCampaign.opportunity_id}),
         read_only("indicators", "indicators", Indicator, "impact.view",
                   "The catalog of impact indicators."),
-        read_only("measurements", "measurements", Measurement, "impact.view",
-                  "Measurements of indicators, per project and period.",
-                  {"project_id": Measurement.project_id,
-                   "indicator_id": Measurement.indicator_id}),
     ]

@@ -1,5 +1,16 @@
 """Every resource blueprint of the API, in the order the document lists them."""
 
-from crm.api import organizations, people, projects, readonly
+from crm.api import (
+    followups,
+    funding,
+    interactions,
+    measurements,
+    memberships,
+    organizations,
+    people,
+    projects,
+    readonly,
+)
 
-BLUEPRINTS = [organizations.bp, people.bp, projects.bp, *readonly.blueprints()]
+BLUEPRINTS = [organizations.bp, people.bp, projects.bp, memberships.bp, followups.bp,
+              interactions.bp, measurements.bp, funding.bp, *readonly.blueprints()]

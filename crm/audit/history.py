@@ -143,7 +143,8 @@ def _tags(value: str) -> str:
 
 
 FORMATS: dict[str, Callable[[str], str]] = {
-    "period": _period, "member_added": _member, "tags": _tags, "city": city_label,
+    "period": _period, "member_added": _member, "member_role": _member, "tags": _tags,
+    "city": city_label,
     "language": lambda value: NATIVE_NAMES[value],
 }
 

@@ -92,7 +92,7 @@ FIELD_LABELS = {
     "stage": _l("Stage"), "note": _l("Note"), "organization_id": _l("Organization"),
     "merged_from": _l("Merged from record"), "merged_into": _l("Merged into record"),
     "links_moved": _l("Links moved"), "member_added": _l("Member added"),
-    "member_removed": _l("Member removed"), "summary": _l("Summary"),
+    "member_removed": _l("Member removed"), "member_role": _l("Role"), "summary": _l("Summary"),
     "funder_id": _l("Funder"), "instrument": _l("Instrument"), "status": _l("Status"),
     "amount_requested": _l("Amount requested"), "amount_committed": _l("Amount committed"),
     "amount_disbursed": _l("Amount disbursed"), "applied_on": _l("Applied on"),

@@ -227,6 +227,20 @@ def add_member(actor, organization: Organization, person, role: MembershipRole) 
     return membership
 
 
+def get_membership(membership_id: int) -> Membership | None:
+    return db.session.get(Membership, membership_id)
+
+
+def change_member_role(actor, membership: Membership, role: MembershipRole) -> None:
+    """Give a member another role in the organization (audited with the organization)."""
+    if role != membership.role:
+        audit.record(actor, "update", ENTITY, membership.organization_id, {
+            "member_role": [f"{membership.person.display_name} ({membership.role.value})",
+                            f"{membership.person.display_name} ({role.value})"]})
+        membership.role = role
+        db.session.commit()
+
+
 def remove_member(actor, membership: Membership) -> None:
     audit.record(actor, "update", ENTITY, membership.organization_id,
                  {"member_removed": [membership.person.display_name, None]})

@@ -31,6 +31,6 @@ def test_a_filter_value_that_cannot_match_is_a_422(api, world):
 
 def test_innovators_get_404_on_the_staff_resources(api, world):
     headers = bearer(world.a.user)
-    for path in ("followups", "funding-opportunities", "measurements", "memberships", "forums",
+    for path in ("followups", "funding-opportunities", "memberships", "forums",
                  "indicators", "campaigns", "participations", "interactions"):
         assert api("GET", f"/api/v1/{path}", headers).status_code == 404, path

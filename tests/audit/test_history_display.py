@@ -146,6 +146,8 @@ def test_values_are_formatted_by_field(app, db):
         assert history.shown("period", "2026-01-01/2026-03-31") == "Jan 1, 2026 – Mar 31, 2026"
         assert history.shown("language", "ar") == "العربية"
         assert history.shown("member_added", "Nadia (founder)") == "Nadia (Founder)"
+        assert history.shown("member_role", "Nadia (staff)") == "Nadia (Staff)"
+        assert history.label("member_role") == "Role"
         assert history.shown("tags", "mentor, Forum 2024") == "mentor, Forum 2024"
         assert history.shown("value", "1250.00") == "1,250"
         assert history.shown("year", 2026) == "2026"

@@ -70,7 +70,8 @@ OWN_PAGES = {"main.home", "auth.change_password", "auth.logout", "portal.edit_pr
              "two_factor.show_two_factor", "two_factor.set_up_two_factor",
              "privacy.show_my_data", "privacy.export_my_data", "privacy.export_my_data_csv",
              "api.list_tokens", "api_organizations.list_organizations",
-             "api_people.list_people", "api_projects.list_projects"}
+             "api_people.list_people", "api_projects.list_projects",
+             "api_measurements.list_measurements"}
 # The log of API requests grows with every call, as it must; nothing else may.
 LOGS = {"api_requests", "api_tokens"}
 
