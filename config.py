@@ -35,6 +35,9 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR = 20
     # Requests a minute one API token may make (crm.api.auth).
     API_REQUESTS_PER_MINUTE = int(os.environ.get("CRM_API_REQUESTS_PER_MINUTE", "120"))
+    # Webhooks go to addresses on the internet only, unless a receiver lives in the
+    # foundation's own network (crm.webhooks.addresses).
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _env_bool("CRM_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES")
     # Two-factor sign-in: this many wrong codes for one account within these minutes stop its
     # code checks until the oldest falls out of the window (never a permanent lock); the
     # password step is good for these seconds; a remembered browser skips the code these days.
@@ -122,6 +125,7 @@ class TestingConfig(Config):
     BABEL_DEFAULT_LOCALE = "en"  # tests that check French or Arabic ask for them
     JOB_RUNNER = "inline"  # the tests of the thread and RQ runners ask for them
     MAILINGS_PER_MINUTE = 0  # the pace is tested on its own
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True  # the tests' receiver is on 127.0.0.1
     REDIS_URL = ""
     # Never the instance folder; the suite gives each run a folder of its own.
     DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "crm-test-documents")

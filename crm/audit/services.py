@@ -32,6 +32,12 @@ ACTION_LABELS = {
     "document_added": _l("document added"),
     "document_read": _l("document downloaded"),
     "document_removed": _l("document removed"),
+    "send": _l("mailing sent"),
+    "send_again": _l("failed emails sent again"),
+    "unsubscribed": _l("unsubscribed from a mailing"),
+    "email_bounced": _l("email returned undelivered"),
+    "revoke": _l("revoked"),
+    "reveal_secret": _l("secret shown"),
 }
 
 

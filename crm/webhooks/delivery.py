@@ -23,7 +23,7 @@ from http.client import HTTPException
 from crm.common.time import utcnow
 from crm.extensions import db
 from crm.jobs.runner import enqueue
-from crm.webhooks import keys
+from crm.webhooks import addresses, keys
 from crm.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,9 @@ def post(outgoing: Outgoing) -> Answer:
         secret = keys.unseal(outgoing.secret_sealed)
     except keys.UnreadableSecret:  # never sent unsigned
         return Answer(None, "secret unreadable (SECRET_KEY changed): make a new secret", 0)
+    refused = addresses.refusal(outgoing.url)
+    if refused:
+        return Answer(None, f"not sent: {refused} (webhooks go to public addresses only)", 0)
     timestamp = int(time.time())
     request = urllib.request.Request(outgoing.url, data=outgoing.body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "User-Agent": "CRM-Webhooks/1",

@@ -13,7 +13,7 @@ from crm.common.time import utcnow
 from crm.errors import ServiceError
 from crm.extensions import db
 from crm.jobs.runner import enqueue
-from crm.webhooks import keys, payloads
+from crm.webhooks import addresses, keys, payloads
 from crm.webhooks.events import EVENTS, TEST_EVENT
 from crm.webhooks.models import Delivery, DeliveryStatus, Endpoint
 
@@ -30,6 +30,9 @@ def _clean(url: str, events: list[str], acting_as: User | None, description: str
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ServiceError(_l("Give the full address of the receiving system, starting with "
                               "https:// (or http://)."), field="url")
+    if addresses.refusal(url):
+        raise ServiceError(_l("This address is not on the internet (or cannot be found): "
+                              "webhooks go to public addresses only."), field="url")
     if not events or not set(events) <= set(EVENTS):
         raise ServiceError(_l("Choose at least one event."), field="events")
     if acting_as is None or not acting_as.active:
@@ -69,12 +72,17 @@ def rotate_secret(actor, endpoint: Endpoint) -> None:
     commit_or_conflict(endpoint)
 
 
-def reveal_secret(endpoint: Endpoint) -> str:
-    """The secret in clear, for the admin to give to the receiving system."""
+def reveal_secret(endpoint: Endpoint, actor=None) -> str:
+    """The secret in clear, for the admin to give to the receiving system; who saw it, and
+    when, goes to the endpoint's history (`actor`)."""
     try:
-        return keys.unseal(endpoint.secret_sealed)
+        secret = keys.unseal(endpoint.secret_sealed)
     except keys.UnreadableSecret as unreadable:
         raise ServiceError(UNREADABLE) from unreadable
+    if actor is not None:
+        audit.record(actor, "reveal_secret", "webhook_endpoint", endpoint.id)
+        db.session.commit()
+    return secret
 
 
 def send_test_event(actor, endpoint: Endpoint) -> Delivery:

@@ -109,7 +109,7 @@ def reveal_secret(endpoint_id: int):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("webhooks.show_endpoint", endpoint_id=endpoint.id))
     try:
-        return _show(endpoint, secret=services.reveal_secret(endpoint))
+        return _show(endpoint, secret=services.reveal_secret(endpoint, actor()))
     except ServiceError as error:
         flash(str(error.message), "danger")
         return redirect(url_for("webhooks.show_endpoint", endpoint_id=endpoint.id))

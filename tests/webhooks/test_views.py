@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from crm.audit.models import AuditEntry
 from crm.auth.models import Role
 from crm.extensions import db as _db
 from crm.webhooks import services
@@ -36,6 +37,9 @@ def test_an_admin_registers_an_endpoint_and_it_receives_events(client, login_as,
     assert secret not in page  # shown on demand only
     revealed = client.post(f"/admin/webhooks/{endpoint.id}/secret").get_data(as_text=True)
     assert secret in revealed
+    seen = _db.session.scalar(_db.select(AuditEntry).where(
+        AuditEntry.action == "reveal_secret", AuditEntry.entity_id == endpoint.id))
+    assert seen is not None  # who saw the secret, and when
     receiver.secret = secret
     make_project()
     assert [r.valid for r in receiver.received] == [True]
