@@ -18,11 +18,13 @@ NATIVE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 
 def select_locale() -> str:
     """The user's preference, then the switcher's cookie, then the browser's Accept-Language.
-    An API client's Accept-Language comes first: a program asks for the language it shows."""
+    An API client's Accept-Language comes first: a program asks for the language it shows
+    (a person reading the API's documentation page is served as on any page)."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI, background jobs: callers use force_locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if request.path.startswith("/api/") and request.accept_languages.best_match(languages):
+    if (request.path.startswith("/api/") and "Authorization" in request.headers
+            and request.accept_languages.best_match(languages)):
         return request.accept_languages.best_match(languages)
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
