@@ -1,7 +1,7 @@
-"""Read-only resources for staff (list with filters and keyset pages, read one): forums and
-participations, crowdfunding campaigns and indicators; and the list and read routes of the
-resources that add writing to them (memberships, follow-ups, interactions, funding). Their
-schemas are read from the models' columns."""
+"""Read-only resources for staff (list with filters and keyset pages, read one): indicators;
+and the list and read routes of the resources that add writing to them (memberships,
+follow-ups, interactions, funding, forums, participations, campaigns). Their schemas are
+read from the models' columns."""
 
 import datetime as dt
 import enum
@@ -16,8 +16,6 @@ from crm.api.fields import MESSAGES
 from crm.api.paging import found, list_response, one_response, page_of, page_schema
 from crm.common.ids import parse_id
 from crm.extensions import db
-from crm.forums.models import Forum, Participation
-from crm.funding.models import CrowdfundingCampaign
 from crm.impact.models import Indicator
 
 _SIMPLE = [(bool, fields.Boolean), (int, fields.Integer), (str, fields.String),
@@ -123,14 +121,6 @@ ID_NAMES = {"memberships": "membership_id", "followups": "followup_id",
 
 def blueprints() -> list:
     return [
-        read_only("forums", "forums", Forum, "forum.view", "Forum editions."),
-        read_only("participations", "participations", Participation, "forum.view",
-                  "Who took part in which forum session, and whether they attended.",
-                  {"person_id": Participation.person_id,
-                   "session_id": Participation.session_id}),
-        read_only("campaigns", "campaigns", CrowdfundingCampaign, "funding.view",
-                  "Crowdfunding campaigns.",
-                  {"opportunity_id": CrowdfundingCampaign.opportunity_id}),
         read_only("indicators", "indicators", Indicator, "impact.view",
                   "The catalog of impact indicators."),
     ]

@@ -1,7 +1,9 @@
 """Every resource blueprint of the API, in the order the document lists them."""
 
 from crm.api import (
+    campaigns,
     followups,
+    forums,
     funding,
     interactions,
     measurements,
@@ -13,4 +15,5 @@ from crm.api import (
 )
 
 BLUEPRINTS = [organizations.bp, people.bp, projects.bp, memberships.bp, followups.bp,
-              interactions.bp, measurements.bp, funding.bp, *readonly.blueprints()]
+              interactions.bp, measurements.bp, funding.bp, forums.bp, forums.participations_bp,
+              campaigns.bp, *readonly.blueprints()]
