@@ -1,6 +1,6 @@
-"""/api/v1/campaigns: list and read (staff); open the crowdfunding campaign of an opportunity
-and post where it stands (amount raised, backers), by those who may edit the project's
-funding, as the campaign pages do."""
+"""/api/v1/campaigns: list and read (staff); open the crowdfunding campaign of an opportunity,
+change its goal, dates or address, and post where it stands (amount raised, backers), by
+those who may edit the project's funding, as the campaign pages do."""
 
 from datetime import date
 
@@ -39,6 +39,14 @@ class CampaignCreate(ApiSchema):
     url = text(CrowdfundingCampaign.url)
 
 
+class CampaignEdit(ApiSchema):
+    goal = figure()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    url = text(CrowdfundingCampaign.url)
+    version = version(required=True)
+
+
 class CampaignUpdateIn(ApiSchema):
     on = fields.Date(metadata={"description": "The day of the figures; today when left out."})
     raised = figure(required=True)
@@ -65,6 +73,18 @@ def create_campaign(data: dict):
     ensure(actor(), "funding.edit", opportunity)
     campaign = services.create_campaign(actor(), opportunity, **data)
     return one_response(campaign, CampaignOut(), 201)
+
+
+@bp.patch("/<int:campaign_id>", endpoint="update_campaign")
+@api_require("funding.edit", record=_editable)
+@bp.arguments(CampaignEdit)
+@bp.response(200, CampaignOut)
+def update_campaign(data: dict, campaign_id: int):
+    """Change the fields sent (the goal above zero, the end not before the start); `version`
+    is the one read (409 when it is stale)."""
+    campaign = _editable(campaign_id)
+    services.update_campaign(actor(), campaign, data.pop("version"), **data)
+    return one_response(campaign, CampaignOut())
 
 
 @bp.post("/<int:campaign_id>/updates", endpoint="add_campaign_update")

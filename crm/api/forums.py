@@ -1,13 +1,13 @@
-"""/api/v1/forums and /api/v1/participations: list and read (staff); create an edition, add a
-session to it, and list a person in a session, by those who manage forums, as the forum
-pages do."""
+"""/api/v1/forums and /api/v1/participations: list and read (staff); create and change an
+edition, add a session to it, list a person in a session, change or remove that listing, by
+those who manage forums, as the forum pages do."""
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
 from crm.api.auth import actor, api_require
 from crm.api.common import live_record
-from crm.api.fields import ApiSchema, enum, record_id, text
+from crm.api.fields import ApiSchema, enum, record_id, text, version
 from crm.api.paging import found, one_response
 from crm.api.readonly import columns_schema, read_only
 from crm.forums import services
@@ -43,6 +43,16 @@ class ForumCreate(ApiSchema):
     theme = text(length=2000)
 
 
+class ForumUpdate(ApiSchema):
+    name = text(Forum.name)
+    held_on = fields.Date()
+    number = fields.Integer(strict=True, allow_none=True, validate=[_edition_number],
+                            metadata={"minimum": 1, "maximum": 999})
+    city = text(Forum.city)
+    theme = text(length=2000)
+    version = version(required=True)
+
+
 class SessionCreate(ApiSchema):
     kind = enum(SessionKind, required=True)
     name_fr = text(length=200, required=True)
@@ -55,6 +65,11 @@ class ParticipationCreate(ApiSchema):
     person_id = record_id(required=True)
     role = enum(ParticipationRole, load_default=ParticipationRole.PARTICIPANT)
     attended = fields.Boolean(load_default=True, metadata={"description": "As the page ticks."})
+
+
+class ParticipationUpdate(ApiSchema):
+    role = enum(ParticipationRole)
+    attended = fields.Boolean()
 
 
 def _forum(forum_id: int) -> Forum:
@@ -70,6 +85,21 @@ def create_forum(data: dict):
     """A new forum edition; its sessions are added next."""
     forum = services.create_forum(actor(), data.pop("name"), data.pop("held_on"), **data)
     return one_response(forum, ForumOut(), 201)
+
+
+def _participation(participation_id: int) -> Participation:
+    return found(services.get_participation(participation_id))
+
+
+@bp.patch("/<int:forum_id>", endpoint="update_forum")
+@api_require("forum.manage", record=_forum)
+@bp.arguments(ForumUpdate)
+@bp.response(200, ForumOut)
+def update_forum(data: dict, forum_id: int):
+    """Change the fields sent; `version` is the one read (409 when it is stale)."""
+    forum = _forum(forum_id)
+    services.update_forum(actor(), forum, data.pop("version"), **data)
+    return one_response(forum, ForumOut())
 
 
 @bp.post("/<int:forum_id>/sessions", endpoint="add_session")
@@ -95,3 +125,24 @@ def add_participation(data: dict):
     participation = services.add_participation(actor(), session, person, data["role"],
                                                data["attended"])
     return one_response(participation, ParticipationOut(), 201)
+
+
+@participations_bp.patch("/<int:participation_id>", endpoint="change_participation")
+@api_require("forum.manage", record=_participation)
+@participations_bp.arguments(ParticipationUpdate)
+@participations_bp.response(200, ParticipationOut)
+def change_participation(data: dict, participation_id: int):
+    """Another role in the session, or whether the person attended (the fields sent)."""
+    participation = _participation(participation_id)
+    services.change_participation(actor(), participation, **data)
+    return one_response(participation, ParticipationOut())
+
+
+@participations_bp.delete("/<int:participation_id>", endpoint="remove_participation")
+@api_require("forum.manage", record=_participation)
+@participations_bp.response(204)
+def remove_participation(participation_id: int):
+    """Take the person off the session's list (the person stays; follow-ups made from the
+    listing stay, unlinked from it)."""
+    services.remove_participation(actor(), _participation(participation_id))
+    return "", 204

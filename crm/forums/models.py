@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.common.enums import LabelledEnum, enum_type
-from crm.common.mixins import TimestampMixin
+from crm.common.mixins import TimestampMixin, VersionedMixin
 from crm.extensions import db
 from crm.people.models import Person
 
@@ -38,7 +38,7 @@ class ParticipationRole(LabelledEnum):
                 cls.PARTICIPANT: _l("Participant"), cls.ORGANIZER: _l("Organizer")}
 
 
-class Forum(TimestampMixin, db.Model):
+class Forum(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "forums"
 
     id: Mapped[int] = mapped_column(primary_key=True)

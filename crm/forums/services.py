@@ -5,9 +5,11 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
-from sqlalchemy import Select, case, exists, func, or_
+from sqlalchemy import Select, case, exists, func, or_, update
+from sqlalchemy.exc import IntegrityError
 
 from crm.audit import services as audit
+from crm.common.records import commit_or_conflict, update_record
 from crm.common.text import fold
 from crm.errors import ServiceError
 from crm.extensions import db
@@ -60,18 +62,38 @@ def get_forum(forum_id: int) -> Forum | None:
     return db.session.get(Forum, forum_id, options=[db.selectinload(Forum.sessions)])
 
 
+FORUM_FIELDS = ["name", "number", "held_on", "city", "theme"]
+
+
+def _clean_forum(data: dict) -> dict:
+    """The rules of an edition, created or changed: a name, texts trimmed."""
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    if not data.get("name"):
+        raise ServiceError(_l("Give the forum a name."), field="name")
+    return data
+
+
 def create_forum(actor, name: str, held_on: date, number: int | None = None, city: str = "",
                  theme: str = "") -> Forum:
-    if not name.strip():
-        raise ServiceError(_l("Give the forum a name."), field="name")
-    forum = Forum(name=name.strip(), held_on=held_on, number=number, city=city.strip(),
-                  theme=theme.strip())
+    forum = Forum(**_clean_forum({"name": name, "held_on": held_on, "number": number,
+                                  "city": city, "theme": theme}))
     db.session.add(forum)
     db.session.flush()
-    audit.record(actor, "create", "forum", forum.id, audit.snapshot(
-        forum, ["name", "number", "held_on", "city", "theme"]))
+    audit.record(actor, "create", "forum", forum.id, audit.snapshot(forum, FORUM_FIELDS))
     db.session.commit()
     return forum
+
+
+def update_forum(actor, forum: Forum, expected_version, **data) -> dict:
+    """Change an edition's name, date, number, city or theme, if `expected_version` is still
+    the saved one (a ConflictError otherwise)."""
+    unknown = set(data) - set(FORUM_FIELDS)
+    if unknown:
+        raise TypeError(f"update_forum() got unknown fields {sorted(unknown)}")
+    changes = update_record(actor, forum, "forum", expected_version, _clean_forum(
+        {name: data.get(name, getattr(forum, name)) for name in FORUM_FIELDS}))
+    commit_or_conflict(forum)
+    return changes
 
 
 def add_session(actor, forum: Forum, kind: SessionKind, name_fr: str, name_ar: str = "",
@@ -125,6 +147,48 @@ def add_participation(actor, session: ForumSession, person: Person, role: Partic
                  {"person_id": [None, person.id], "role": [None, role.value]})
     db.session.commit()
     return participation
+
+
+def get_participation(participation_id: int) -> Participation | None:
+    return db.session.get(Participation, participation_id)
+
+
+def change_participation(actor, participation: Participation,
+                         role: ParticipationRole | None = None,
+                         attended: bool | None = None) -> dict:
+    """Give a participant another role, or say whether they attended (None: unchanged)."""
+    data = {}
+    if role is not None:
+        data["role"] = ParticipationRole(role)
+    if attended is not None:
+        data["attended"] = bool(attended)
+    changes = audit.apply_changes(participation, data)
+    if changes:
+        audit.record(actor, "update", "participation", participation.id, changes)
+    db.session.commit()
+    return changes
+
+
+def remove_participation(actor, participation: Participation) -> None:
+    """Take a person off a session's list. The follow-ups made from that participation stay,
+    unlinked from it (the foreign key is ON DELETE SET NULL: the audit entry names them)."""
+    followups = list(db.session.scalars(db.select(FollowUp.id).where(
+        FollowUp.participation_id == participation.id).order_by(FollowUp.id)))
+    changes = {"person_id": [participation.person_id, None],
+               "session_id": [participation.session_id, None],
+               "role": [participation.role.value, None]}
+    if followups:
+        changes["followups_unlinked"] = [followups, None]
+        db.session.execute(update(FollowUp).where(FollowUp.participation_id == participation.id)
+                           .values(participation_id=None))
+    audit.record(actor, "delete", "participation", participation.id, changes)
+    db.session.delete(participation)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a reference added later, that the database refuses
+        db.session.rollback()
+        raise ServiceError(_l("This participation is still referred to by other records: "
+                              "it cannot be removed.")) from error
 
 
 def participations_of_session(session_id: int) -> list[Participation]:

@@ -283,25 +283,47 @@ def funding_panel(project_id: int | None = None, organization_id: int | None = N
 
 # -- crowdfunding --------------------------------------------------------------------------
 
+CAMPAIGN_FIELDS = ["goal", "starts_on", "ends_on", "url"]
+
+
+def _clean_campaign(data: dict) -> dict:
+    """The rules of a campaign, opened or changed: a goal above zero, an end after the start."""
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    data["goal"] = to_decimal(data["goal"])
+    if data["goal"] <= ZERO:
+        raise ServiceError(_l("The goal must be above zero."), field="goal")
+    if data["ends_on"] < data["starts_on"]:
+        raise ServiceError(_l("The campaign cannot end before it starts."), field="ends_on")
+    return data
+
+
 def create_campaign(actor, opportunity: FundingOpportunity, goal, starts_on: date,
                     ends_on: date, url: str = "") -> CrowdfundingCampaign:
     if not opportunity.instrument.is_crowdfunding:
         raise ServiceError(_l("Only a crowdfunding opportunity can have a campaign."))
     if opportunity.campaign is not None:
         raise ServiceError(_l("This opportunity already has its campaign."))
-    goal = to_decimal(goal)
-    if goal <= ZERO:
-        raise ServiceError(_l("The goal must be above zero."), field="goal")
-    if ends_on < starts_on:
-        raise ServiceError(_l("The campaign cannot end before it starts."), field="ends_on")
-    campaign = CrowdfundingCampaign(opportunity=opportunity, goal=goal, starts_on=starts_on,
-                                    ends_on=ends_on, url=url.strip())
+    campaign = CrowdfundingCampaign(opportunity=opportunity, **_clean_campaign(
+        {"goal": goal, "starts_on": starts_on, "ends_on": ends_on, "url": url}))
     db.session.add(campaign)
     db.session.flush()
     audit.record(actor, "create", "campaign", campaign.id, audit.snapshot(
-        campaign, ["goal", "starts_on", "ends_on", "url"]))
+        campaign, CAMPAIGN_FIELDS))
     db.session.commit()
     return campaign
+
+
+def update_campaign(actor, campaign: CrowdfundingCampaign, expected_version, **data) -> dict:
+    """Change a campaign's goal, dates or page address (the fields not given stay), if
+    `expected_version` is still the saved one (a ConflictError otherwise)."""
+    unknown = set(data) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"update_campaign() got unknown fields {sorted(unknown)}")
+    data = _clean_campaign({name: data.get(name, getattr(campaign, name))
+                            for name in CAMPAIGN_FIELDS})
+    changes = update_record(actor, campaign, "campaign", expected_version, data)
+    commit_or_conflict(campaign)
+    return changes
 
 
 def record_campaign_update(actor, campaign: CrowdfundingCampaign, on: date, raised,

@@ -249,6 +249,34 @@ def _campaign(days_ago: int = 20, length: int = 60, goal: str = "10000") -> Crow
     return services.create_campaign(None, _crowd(), goal, start, start + timedelta(days=length))
 
 
+def test_a_campaign_is_changed_under_the_same_rules_and_audited(app, db):
+    officer = make_user(Role.OFFICER)
+    campaign = _campaign()
+    start, version = campaign.starts_on, campaign.version
+    changes = services.update_campaign(officer, campaign, version, goal="25000.5",
+                                       ends_on=start + timedelta(days=90),
+                                       url=" https://example.org/c ")
+    assert set(changes) == {"goal", "ends_on", "url"}
+    db.session.expire_all()
+    saved = db.session.get(CrowdfundingCampaign, campaign.id)
+    assert (saved.goal, saved.ends_on, saved.url) == (
+        D("25000.50"), start + timedelta(days=90), "https://example.org/c")
+    assert saved.starts_on == start and saved.version == version + 1
+    entry = db.session.scalar(db.select(AuditEntry).where(
+        AuditEntry.entity_type == "campaign", AuditEntry.action == "update"))
+    assert entry.actor_id == officer.id and entry.changes["url"][1] == "https://example.org/c"
+    for data, field in (({"goal": "0"}, "goal"),
+                        ({"ends_on": start - timedelta(days=1)}, "ends_on")):
+        with pytest.raises(ServiceError) as error:
+            services.update_campaign(officer, saved, saved.version, **data)
+        assert error.value.field == field
+        db.session.rollback()
+    with pytest.raises(ConflictError):
+        services.update_campaign(officer, saved, version, goal="1")
+    db.session.rollback()
+    assert db.session.get(CrowdfundingCampaign, campaign.id).goal == D("25000.50")
+
+
 @pytest.mark.parametrize("days_from_today, raised, backers, field", [
     (0, "-1", 3, "raised"),
     (0, "100", -1, "backers"),

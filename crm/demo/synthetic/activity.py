@@ -31,7 +31,7 @@ def plan_forums(world: World) -> dict[str, list[dict]]:
         rows["forums"].append({
             "id": forum_id, "name": f"Forum national du tiers secteur {year}",
             "number": number + 1, "held_on": held_on, "city": names.FORUM_CITIES[number],
-            "theme": THEME, "created_at": opened, "updated_at": opened})
+            "theme": THEME, "created_at": opened, "updated_at": opened, "version": 1})
         titles = [(SessionKind.PLENARY, PLENARY)] + [
             (SessionKind.WORKSHOP, w) for w in names.WORKSHOP_NAMES] + [
             (SessionKind.CLOSING, CLOSING)]
