@@ -35,6 +35,14 @@ class MeasurementCreate(ApiSchema):
     note = text(length=2000, load_default="")
 
 
+class MeasurementUpdate(ApiSchema):
+    version = version(required=True)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    value = figure(required=True)
+    note = text(length=2000, load_default="")
+
+
 class VerifyIn(ApiSchema):
     version = version(required=True)
 
@@ -133,4 +141,27 @@ def verify_measurement(data: dict, measurement_id: int):
     """Mark the figure checked; `version` is the one read (409 if it changed since)."""
     measurement = _verifiable(measurement_id)
     services.verify_measurement(actor(), measurement, expected_version=data["version"])
+    return one_response(measurement, MeasurementOut())
+
+
+def _editable(measurement_id: int) -> Measurement:
+    """A figure of a live project the user may correct (`impact.edit`, portfolio rules),
+    as the page's edit form (404 otherwise)."""
+    measurement = services.get_measurement(measurement_id)
+    if measurement is None or measurement.project.archived_at is not None:
+        abort(404)
+    ensure(actor(), "impact.edit", measurement)
+    return measurement
+
+
+@bp.patch("/<int:measurement_id>", endpoint="update_measurement")
+@api_require("impact.edit", record=_editable)
+@bp.arguments(MeasurementUpdate)
+@bp.response(200, MeasurementOut)
+def update_measurement(data: dict, measurement_id: int):
+    """Correct the figure or its period; `version` is the one read (409 if it changed since).
+    A verified figure whose value or period changes must be verified again."""
+    measurement = _editable(measurement_id)
+    services.update_measurement(actor(), measurement, data["version"], data["period_start"],
+                                data["period_end"], data["value"], note=data["note"])
     return one_response(measurement, MeasurementOut())

@@ -80,3 +80,26 @@ def test_an_invalid_figure_is_a_422_in_the_requesters_language(api, world):
     unknown = api("POST", "/api/v1/measurements", headers,
                   _figure(world.a.project, indicator_id=999_999))
     assert unknown.status_code == 422 and "indicator_id" in unknown.json["error"]["fields"]
+
+
+def test_an_editor_corrects_a_verified_figure_which_must_then_be_verified_again(api, world):
+    headers = bearer(world.officer)
+    created = api("POST", "/api/v1/measurements", headers, _figure(world.a.project)).json
+    url = f"/api/v1/measurements/{created['id']}"
+    verified = api("POST", f"{url}/verify", headers, {"version": created["version"]}).json
+    change = {"period_start": "2023-01-01", "period_end": "2023-12-31", "value": "14"}
+    stale = api("PATCH", url, headers, change | {"version": created["version"]})
+    assert stale.status_code == 409
+    corrected = api("PATCH", url, headers, change | {"version": verified["version"]})
+    assert corrected.status_code == 200, corrected.json
+    assert corrected.json["value"] == "14.00" and corrected.json["source"] != "verified"
+    db.session.expire_all()
+    assert db.session.get(Measurement, created["id"]).verified_at is None
+    for user in (make_user(Role.MANAGER), world.a.user, make_user(Role.OFFICER)):
+        assert api("PATCH", url, bearer(user), change | {"version": corrected.json["version"]}
+                   ).status_code == 404
+    assert api("PATCH", url, bearer(world.officer, Scope.READ),
+               change | {"version": corrected.json["version"]}).status_code == 403
+    bad = api("PATCH", url, headers, change | {"version": corrected.json["version"],
+                                               "value": "-1"})
+    assert bad.status_code == 422
