@@ -16,7 +16,7 @@ from crm.api.paging import (
     page_of,
     page_schema,
 )
-from crm.auth.permissions import can, ensure
+from crm.auth.permissions import ensure
 from crm.common.listing import ListParams
 from crm.common.reference import SDG_NUMBERS, Region, Theme
 from crm.organizations import services
@@ -133,7 +133,6 @@ def archive_organization(organization_id: int):
 @bp.response(200, OrganizationOut)
 def restore_organization(organization_id: int):
     organization = _visible(organization_id)
-    if not can(actor(), "organization.edit", organization):
-        abort(404)
+    ensure(actor(), "organization.edit", organization)
     services.restore_organization(actor(), organization)
     return one_response(organization, OrganizationOut())

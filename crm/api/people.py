@@ -17,7 +17,7 @@ from crm.api.paging import (
     page_of,
     page_schema,
 )
-from crm.auth.permissions import can, ensure
+from crm.auth.permissions import ensure
 from crm.common.listing import ListParams
 from crm.common.reference import Region
 from crm.people import services
@@ -134,7 +134,6 @@ def archive_person(person_id: int):
 @bp.response(200, PersonOut)
 def restore_person(person_id: int):
     person = _visible(person_id)
-    if not can(actor(), "person.edit", person):
-        abort(404)
+    ensure(actor(), "person.edit", person)
     services.restore_person(actor(), person)
     return one_response(person, _out())

@@ -212,7 +212,6 @@ def archive_project(project_id: int):
 @bp.response(200, ProjectOut)
 def restore_project(project_id: int):
     project = _visible(project_id)
-    if not can(actor(), "project.edit", project):
-        abort(404)
+    ensure(actor(), "project.edit", project)
     services.restore_project(actor(), project)
     return one_response(project, ProjectOut())

@@ -24,7 +24,7 @@ from crm.calls.forms import answers_as_data, answers_of, application_form, uploa
 from crm.calls.models import Application, Call
 from crm.common.mail import build_message, send_messages
 from crm.common.time import local_today
-from crm.common.web import report_service_error, submit
+from crm.common.web import private_link_headers, report_service_error, submit
 from crm.documents import services as documents_services
 from crm.documents.views import attachment
 from crm.errors import ServiceError
@@ -38,13 +38,6 @@ bp = Blueprint("apply", __name__, url_prefix="/apply")
 
 def _filing_limit() -> str:
     return f"{current_app.config['APPLICATIONS_PER_HOUR']}/hour"
-
-
-def _private_headers(response):
-    """The private link is in the address: never sent on to another site, never cached."""
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @bp.get("/privacy")
@@ -82,7 +75,7 @@ def apply(slug: str):
         else:
             sent = _send_confirmation(filed.application, filed.token)
             link = url_for("apply.show_application", token=filed.token)
-            return _private_headers(redirect(link + ("?filed=1" if sent else "?filed=0")))
+            return private_link_headers(redirect(link + ("?filed=1" if sent else "?filed=0")))
     status = 422 if request.method == "POST" else 200
     return render_template("calls/apply.html", call=call, form=form,
                            state=call.state(local_today())), status
@@ -138,7 +131,7 @@ def show_application(token: str):
         today=local_today(), uploads=uploads_of(form, call)))
     if outcome.saved:
         flash(_("Your changes were saved."), "success")
-        return _private_headers(redirect(url_for("apply.show_application", token=token)))
+        return private_link_headers(redirect(url_for("apply.show_application", token=token)))
     if outcome.conflict is not None:
         flash(_("Your application was changed elsewhere in the meantime. Check the form and "
                 "save again."), "warning")
@@ -146,7 +139,7 @@ def show_application(token: str):
         "calls/my_application.html", call=call, application=application, form=form,
         state=state, filed=request.args.get("filed"), documents=documents, token=token),
         422 if form.errors else 200))
-    return _private_headers(response)
+    return private_link_headers(response)
 
 
 @bp.get("/application/<token>/documents/<int:document_id>")
@@ -157,4 +150,4 @@ def download_document(token: str, document_id: int):
     document = documents_services.get_document(document_id)
     if document is None or document.application_id != application.id:
         abort(404)
-    return _private_headers(attachment(documents_services.read(None, document), document))
+    return private_link_headers(attachment(documents_services.read(None, document), document))

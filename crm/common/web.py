@@ -38,6 +38,14 @@ def report_service_error(form, error: ServiceError) -> None:
         flash(str(error.message), "danger")
 
 
+def private_link_headers(response):
+    """A page behind a secret link (an application's, an unsubscribe link): its address is
+    never sent on to another site, nor indexed."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def flash_form_errors(form) -> None:
     """A form posted from another page (a panel, a list) says what was wrong in flashes,
     one per field, on the page it goes back to."""

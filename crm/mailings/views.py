@@ -23,7 +23,7 @@ from crm.common.csv_export import csv_response
 from crm.common.forms import EmptyForm
 from crm.common.ids import parse_id
 from crm.common.listing import list_args, paginate, read_page
-from crm.common.web import actor, found_or_404, report_service_error
+from crm.common.web import actor, found_or_404, private_link_headers, report_service_error
 from crm.errors import ServiceError
 from crm.extensions import csrf, db
 from crm.mailings import services
@@ -210,13 +210,8 @@ def confirm(secret: str):
     with force_locale(recipient.language):
         if request.method == "POST":
             services.unsubscribe(recipient)
-            return _private(render_template("mailings/unsubscribed.html",
-                                            recipient=recipient))
-        return _private(render_template("mailings/unsubscribe.html", recipient=recipient))
+            page = render_template("mailings/unsubscribed.html", recipient=recipient)
+        else:
+            page = render_template("mailings/unsubscribe.html", recipient=recipient)
+    return private_link_headers(make_response(page))
 
-
-def _private(html: str):
-    response = make_response(html)
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
