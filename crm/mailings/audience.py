@@ -7,7 +7,7 @@ address with someone already on the list (one email per address)."""
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func
+from sqlalchemy import exists
 
 from crm.common.listing import ListParams
 from crm.extensions import db
@@ -85,8 +85,3 @@ def audience(purpose: ConsentPurpose, query: str) -> Audience:
         found.included.append((person_id, email, language))
     return found
 
-
-def list_size(query: str) -> int:
-    """How many people the list holds, before any exclusion."""
-    listed = people.list_people(people_params(query), with_organizations=False).order_by(None)
-    return db.session.scalar(db.select(func.count()).select_from(listed.subquery())) or 0

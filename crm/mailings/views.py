@@ -27,7 +27,7 @@ from crm.common.web import actor, found_or_404, private_link_headers, report_ser
 from crm.errors import ServiceError
 from crm.extensions import csrf, db
 from crm.mailings import services
-from crm.mailings.audience import REASONS, audience, list_size
+from crm.mailings.audience import REASONS, audience
 from crm.mailings.forms import MailingForm, mailing_data
 from crm.mailings.models import DeliveryStatus, Mailing, MailingStatus, Recipient
 from crm.people.models import Person
@@ -75,7 +75,7 @@ def new_mailing():
         else:
             return redirect(url_for("mailings.show_mailing", mailing_id=mailing.id))
     return render_template("mailings/edit_mailing.html", form=form, mailing=None,
-                           list_size=list_size(form.query.data or ""))
+                           list_size=segments.count_list("people", form.query.data or ""))
 
 
 def _mailing_or_404(mailing_id: int) -> Mailing:
@@ -99,7 +99,7 @@ def edit_mailing(mailing_id: int):
         else:
             return redirect(url_for("mailings.show_mailing", mailing_id=mailing.id))
     return render_template("mailings/edit_mailing.html", form=form, mailing=mailing,
-                           list_size=list_size(mailing.query))
+                           list_size=segments.count_list("people", mailing.query))
 
 
 def _failures(mailing: Mailing) -> list[Recipient]:
@@ -117,7 +117,7 @@ def show_mailing(mailing_id: int):
     found = audience(mailing.purpose, mailing.query) if draft else None
     return render_template(
         "mailings/show_mailing.html", mailing=mailing, audience=found, reasons=REASONS,
-        list_size=list_size(mailing.query) if draft else None, form=EmptyForm(),
+        list_size=segments.count_list("people", mailing.query) if draft else None, form=EmptyForm(),
         failures=[] if draft else _failures(mailing), list_url=_people_list_url(mailing))
 
 

@@ -49,11 +49,6 @@ def clean_query(entity: str, args) -> str:
     return urlencode(kept + filters)
 
 
-def params_of(segment: Segment) -> ListParams:
-    kind = KINDS[segment.entity]
-    return ListParams.from_query(segment.query, kind.filters, kind.default_sort)
-
-
 def save(actor, entity: str, name: str, args, shared: bool) -> Segment:
     if entity not in KINDS:
         raise ServiceError(_l("Segments are lists of projects, people or organizations."))
@@ -92,8 +87,16 @@ def get_visible(user, segment_id: int) -> Segment | None:
 
 def count(segment: Segment) -> int:
     """How many records the segment holds now."""
-    query = KINDS[segment.entity].query(params_of(segment)).order_by(None)
-    return db.session.scalar(db.select(func.count()).select_from(query.subquery())) or 0
+    return count_list(segment.entity, segment.query)
+
+
+def count_list(entity: str, query: str) -> int:
+    """How many records the list of `entity` filtered by `query` (as its URL carries it)
+    holds now: a segment, or the people a mailing goes to before its exclusions."""
+    kind = KINDS[entity]
+    params = ListParams.from_query(query, kind.filters, kind.default_sort)
+    listed = kind.query(params).order_by(None)
+    return db.session.scalar(db.select(func.count()).select_from(listed.subquery())) or 0
 
 
 def delete(actor, segment: Segment) -> None:
