@@ -35,6 +35,11 @@ class Audience:
     def excluded_total(self) -> int:
         return sum(self.excluded.values())
 
+    @property
+    def list_size(self) -> int:
+        """Everyone on the list: each is either included or left out."""
+        return len(self.included) + self.excluded_total
+
     def leave_out(self, reason: str) -> None:
         self.excluded[reason] = self.excluded.get(reason, 0) + 1
 

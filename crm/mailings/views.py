@@ -117,7 +117,7 @@ def show_mailing(mailing_id: int):
     found = audience(mailing.purpose, mailing.query) if draft else None
     return render_template(
         "mailings/show_mailing.html", mailing=mailing, audience=found, reasons=REASONS,
-        list_size=segments.count_list("people", mailing.query) if draft else None, form=EmptyForm(),
+        form=EmptyForm(),
         failures=[] if draft else _failures(mailing), list_url=_people_list_url(mailing))
 
 
