@@ -124,13 +124,18 @@ def record_measurement(data: dict):
     return one_response(measurement, MeasurementOut(), 201)
 
 
-def _verifiable(measurement_id: int) -> Measurement:
-    """A figure of a live project the user may verify (404 otherwise), as the page."""
+def _live_figure(measurement_id: int, action: str) -> Measurement:
+    """A figure of a live project the user may `action` (404 otherwise), as the pages
+    (crm.impact.views._measurement_or_404)."""
     measurement = services.get_measurement(measurement_id)
     if measurement is None or measurement.project.archived_at is not None:
         abort(404)
-    ensure(actor(), "impact.verify", measurement)
+    ensure(actor(), action, measurement)
     return measurement
+
+
+def _verifiable(measurement_id: int) -> Measurement:
+    return _live_figure(measurement_id, "impact.verify")
 
 
 @bp.post("/<int:measurement_id>/verify", endpoint="verify_measurement")
@@ -145,13 +150,8 @@ def verify_measurement(data: dict, measurement_id: int):
 
 
 def _editable(measurement_id: int) -> Measurement:
-    """A figure of a live project the user may correct (`impact.edit`, portfolio rules),
-    as the page's edit form (404 otherwise)."""
-    measurement = services.get_measurement(measurement_id)
-    if measurement is None or measurement.project.archived_at is not None:
-        abort(404)
-    ensure(actor(), "impact.edit", measurement)
-    return measurement
+    """Correcting follows the portfolio rules of `impact.edit`, as the page's edit form."""
+    return _live_figure(measurement_id, "impact.edit")
 
 
 @bp.patch("/<int:measurement_id>", endpoint="update_measurement")
