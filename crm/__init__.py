@@ -109,6 +109,7 @@ def register_cli(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from crm.api.errors import register_api_errors
     from crm.audit.web import register_audit
+    from crm.common.static_files import register_static_files
     from crm.errors import register_error_handlers
     from crm.i18n import register_i18n
     from crm.navigation import register_navigation
@@ -121,4 +122,5 @@ def register_hooks(app: Flask) -> None:
     register_i18n(app)
     register_navigation(app)
     register_security(app)
+    register_static_files(app)
     register_events(app)

@@ -1,6 +1,7 @@
 """Logging in and out in Arabic and French, page direction, accessibility, small screens."""
 
 import pytest
+from flask import request, request_started
 
 from crm.demo import DEMO_PASSWORD
 from tests.browser.conftest import (
@@ -92,3 +93,25 @@ def test_the_content_security_policy_blocks_nothing_of_ours(page, live_server):
     log_in(page, live_server, "admin@demo.crm", DEMO_PASSWORD)
     page.goto(f"{live_server}/admin/users")
     assert errors == []
+
+
+
+def test_a_second_page_takes_its_style_sheets_and_scripts_from_the_browser_cache(
+        page, live_app, live_server):
+    page.goto(f"{live_server}/login")
+    served = []
+
+    def count(sender, **_extra):
+        served.append(request.path)
+
+    with request_started.connected_to(count, live_app):
+        page.goto(f"{live_server}/login")
+        page.get_by_role("button", name="العربية").click()  # a form, then a redirect
+        page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "/login" in served
+    # Only the right-to-left style sheet is new to the browser (Chromium asks for the tab's
+    # icon itself each time, whatever its cache holds).
+    assert [path for path in served if path.startswith("/static/")
+            and path != "/static/favicon.svg"] == [
+        "/static/vendor/bootstrap/bootstrap.rtl.min.css"]
