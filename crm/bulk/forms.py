@@ -15,10 +15,28 @@ def _scopes() -> list[tuple[str, str]]:
     return [("selected", ""), ("all", "")]
 
 
-class BulkForm(CrmForm):
+class BulkStartForm(CrmForm):
+    """The first step under a list: which rows and which action (what the action needs comes
+    next, in BulkForm). The list pages build this one only: a form of fourteen fields on
+    every list page cost it a millisecond."""
+
     scope = SelectField(_l("Projects"), choices=_scopes, default="selected")
     action = SelectField(_l("Action"), choices=BulkAction.choices,
                          validators=[DataRequired(_l("Choose an action."))])
+    query = HiddenField()  # the list's filters, for "every record of this list"
+
+    def for_entity(self, entity):
+        """Says which records the choices are about (`entity` of crm.bulk.entities)."""
+        self.entity = entity
+        self.scope.label.text = entity.texts["title"]
+        self.scope.choices = [("selected", entity.texts["ticked"]),
+                              ("all", entity.texts["all"])]
+        return self
+
+
+class BulkForm(BulkStartForm):
+    """The whole bulk form: the first step's fields and what each action needs."""
+
     stage = SelectField(_l("Stage"), choices=[], validate_choice=False, widget=LeanSelect())
     note = TextAreaField(_l("Note (the reason, for an exit stage)"),
                          validators=[Length(max=2000)])
@@ -32,20 +50,11 @@ class BulkForm(CrmForm):
                              widget=LeanSelect())
     role = SelectField(_l("Role"), choices=ParticipationRole.choices, default="participant")
     attended = BooleanField(_l("Attended"))
-    query = HiddenField()  # the list's filters, for "every record of this list"
-
-    def for_entity(self, entity) -> "BulkForm":
-        """Says which records the choices are about (`entity` of crm.bulk.entities)."""
-        self.entity = entity
-        self.scope.label.text = entity.texts["title"]
-        self.scope.choices = [("selected", entity.texts["ticked"]),
-                              ("all", entity.texts["all"])]
-        return self
 
 
-def list_form(entity, actions: list[BulkAction], query: str) -> BulkForm:
+def list_form(entity, actions: list[BulkAction], query: str) -> BulkStartForm:
     """The first step under a list: which rows and which action (among `actions`, those the
     reader may take); what the action needs comes next."""
-    form = BulkForm(formdata=None, query=query).for_entity(entity)
+    form = BulkStartForm(formdata=None, query=query).for_entity(entity)
     form.action.choices = [(a.value, a.label) for a in actions]
     return form

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from crm.auth.permissions import can, ensure, require
 from crm.bulk import services, undo
 from crm.bulk.entities import ENTITIES, Entity
-from crm.bulk.forms import BulkForm, list_form
+from crm.bulk.forms import BulkForm, BulkStartForm, list_form
 from crm.bulk.models import BulkAction, BulkJob
 from crm.common.ids import parse_id
 from crm.common.spreadsheet import export_response
@@ -25,7 +25,7 @@ bp = Blueprint("bulk", __name__, url_prefix="/bulk")
 LIST = "<any(projects, people, organizations):entity>"
 
 
-def form_under_list(name: str) -> BulkForm | None:
+def form_under_list(name: str) -> BulkStartForm | None:
     """The first step of a bulk action under the list `name`: which records, which action
     (those the reader may take); its details come next. None for those who run none."""
     if not can(current_user, "bulk.run"):
