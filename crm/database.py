@@ -29,14 +29,18 @@ def _postgresql_settings(dbapi_connection, _record) -> None:
     dbapi_connection.commit()
 
 
+def configure_engine(engine) -> None:
+    """The settings above, on a new engine of either database."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_settings)
+        engine.dialect.use_insertmanyvalues_wo_returning = True
+
+
 def init_database(app: Flask) -> None:
     with app.app_context():
-        engine = db.engine
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        elif engine.dialect.name == "postgresql":
-            event.listen(engine, "connect", _postgresql_settings)
-            engine.dialect.use_insertmanyvalues_wo_returning = True
+        configure_engine(db.engine)
 
 
 def is_database_reachable() -> bool:

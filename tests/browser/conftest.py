@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from sqlalchemy import create_engine
 from werkzeug.serving import make_server
 
+from crm.database import configure_engine
 from crm.demo import DEMO_TOTP_SECRET
-from crm.extensions import db
+from crm.extensions import db, limiter
 from tests.conftest import build_app, mail_catcher
 
 CHROMIUM = "/usr/bin/chromium"
@@ -73,18 +75,44 @@ def demo_database(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def shared_live_app(tmp_path_factory):
+    """The real application with CSRF on, built once for the run (building one, and its
+    first visit to each page, cost each test half a second); each test gives it a database
+    of its own (`live_app`)."""
+    path = tmp_path_factory.mktemp("live") / "unused.sqlite3"
+    return build_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=True,
+                     BABEL_DEFAULT_LOCALE="fr")
+
+
+def _use_database(app, url: str) -> None:
+    """Every session of `app` on a new engine for `url`; the previous one closed (a request
+    still running there keeps its connection to the previous file)."""
+    with app.app_context():
+        db.session.remove()
+        engine = create_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        configure_engine(engine)
+        previous, db.engines[None] = db.engines[None], engine
+        previous.dispose()
+
+
 @pytest.fixture
-def live_app(tmp_path, live_config, demo_database):
-    """The real application with CSRF on and the demo data, on its own copy of the demo
-    database."""
+def live_app(shared_live_app, tmp_path, live_config, demo_database):
+    """The live application on its own copy of the demo database, with the test's settings
+    (`live_config`) for the test only."""
+    app, settings = shared_live_app, dict(shared_live_app.config)
     path = tmp_path / "live.sqlite3"
     shutil.copyfile(demo_database, path)
-    return build_app(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-        WTF_CSRF_ENABLED=True,
-        BABEL_DEFAULT_LOCALE="fr",
-        **live_config,
-    )
+    _use_database(app, f"sqlite:///{path}")
+    app.config.update(live_config)
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    app.config.clear()
+    app.config.update(settings)
 
 
 @pytest.fixture
@@ -96,8 +124,7 @@ def live_server(live_app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    server.server_close()
 
 
 @pytest.fixture
