@@ -1,4 +1,5 @@
-"""Bulk writing: ids chosen ahead, rows inserted in batches with SQLAlchemy Core executemany.
+"""Bulk writing: ids chosen ahead, rows inserted in batches with SQLAlchemy Core executemany
+(COPY on PostgreSQL).
 
 Rows are written through lightweight tables (`sa.table`) whose columns carry the *stored*
 types: the TypeDecorators are left out on purpose. Inserting through the mapped tables would run
@@ -103,7 +104,10 @@ class BulkWriter:
         if missing:
             for row in rows:
                 row.update(missing)
-        db.session.execute(sa.insert(raw), rows)
+        if self.dialect.name == "postgresql":
+            _copy(table.name, rows)
+        else:
+            db.session.execute(sa.insert(raw), rows)
         db.session.commit()
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
 
@@ -133,6 +137,18 @@ class BulkWriter:
         if self.dialect.name == "postgresql":  # SQLite plans these queries well without
             db.session.execute(sa.text("ANALYZE"))  # allowed in a transaction, unlike VACUUM
         db.session.commit()
+
+
+def _copy(table_name: str, rows: list[dict]) -> None:
+    """The rows sent by PostgreSQL's COPY, in the current transaction. A many-row INSERT
+    spent most of its time in psycopg reading its own statement for placeholders (tens of
+    thousands of them, too long for its cache): the tests' small scale took 3.8 s, 0.9 s so."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor, cursor.copy(f'COPY "{table_name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
 
 
 def batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
