@@ -8,16 +8,26 @@ import pytest
 
 from bench import floors, pages, summary
 from crm.demo.synthetic import seed_synthetic
+from crm.extensions import db
 from crm.reports.registry import REPORTS
 from crm.reports.tables import Column, ReportTable
+from tests.conftest import rolled_back
+
+# The tests reading one measuring run go to one worker, which measures once for them.
+one_run = pytest.mark.xdist_group("bench-results")
 
 
-@pytest.fixture
-def results(app, db):
-    seed_synthetic(0.001, seed=2024, today=date.today())  # 10 organizations, 20 projects...
-    return pages.measure(app, db.engine.dialect.name, 0.001, pages.Plan(requests=2, warmups=0))
+@pytest.fixture(scope="module")
+def results(suite_app):
+    """One measuring run on a small database (10 organizations, 20 projects...), rolled back
+    once measured: its results are plain data."""
+    with rolled_back(suite_app) as app:
+        seed_synthetic(0.001, seed=2024, today=date.today())
+        return pages.measure(app, db.engine.dialect.name, 0.001,
+                             pages.Plan(requests=2, warmups=0))
 
 
+@one_run
 def test_every_page_answers_and_is_counted(results):
     failed = [(r.label, r.path, r.status) for r in results if r.status != 200]
     assert failed == []
@@ -30,12 +40,14 @@ def test_every_page_answers_and_is_counted(results):
         "project page", "organization page", "person page"}
 
 
+@one_run
 def test_every_report_floor_gives_the_report_numbers(results):
     reports = [r for r in results if r.kind == "report"]
     assert all(r.floor_p50_ms is not None and r.build_p50_ms is not None for r in reports)
     assert [(r.label, r.floor_check) for r in reports if r.floor_check] == []
 
 
+@one_run
 def test_the_tables_and_targets_print(results, capsys):
     summary.print_pages(results)
     summary.print_floors(results)
