@@ -101,12 +101,18 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("filename", "content", "kind"), ACCEPTED)
+def _without_bytes(value):
+    """A test's id names its file, not its bytes: zip archives and workbooks made at
+    collection hold the time, and two workers collecting a second apart disagreed."""
+    return "content" if isinstance(value, bytes) else None
+
+
+@pytest.mark.parametrize(("filename", "content", "kind"), ACCEPTED, ids=_without_bytes)
 def test_accepts_by_content(filename, content, kind):
     assert check(io.BytesIO(content), filename, MAX) == (kind, len(content))
 
 
-@pytest.mark.parametrize(("filename", "content"), REFUSED)
+@pytest.mark.parametrize(("filename", "content"), REFUSED, ids=_without_bytes)
 def test_refuses_other_content(filename, content):
     with pytest.raises(RefusedFile) as refused:
         check(io.BytesIO(content), filename, MAX)
@@ -127,7 +133,7 @@ def test_size_limit_is_measured_by_reading():
     assert refused.value.reason == "too-large"
 
 
-@pytest.mark.parametrize("content", [DOCX, HTML, b""])
+@pytest.mark.parametrize("content", [DOCX, HTML, b""], ids=["docx", "html", "empty"])
 def test_leaves_the_stream_at_its_start(content):
     stream = io.BytesIO(content)
     stream.seek(len(content) // 2)
