@@ -239,6 +239,8 @@ def choose_pages(per_page: int) -> list[Page]:
         if ids[kind] is not None:
             pages.append(Page("detail", f"{kind} page", f"/{prefix}/{ids[kind]}"))
     pages += [Page("board", "pipeline board", "/pipeline"),
+              # the officer's board: a move form on each card
+              Page("board", "pipeline board (officer)", "/pipeline", "officer"),
               Page("home", "home (officer)", "/", "officer"),
               Page("home", "home (manager)", "/")]
     pages += [Page("report", report.slug, f"/reports/{report.slug}", slug=report.slug)
