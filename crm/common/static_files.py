@@ -10,6 +10,7 @@ asks whether it changed each time).
 
 import hashlib
 import os
+import stat
 from functools import lru_cache
 
 from flask import Flask, current_app, request
@@ -27,7 +28,7 @@ def fingerprint(filename: str) -> str | None:
         status = os.stat(path) if path else None
     except OSError:
         return None
-    if status is None or not os.path.isfile(path):
+    if status is None or not stat.S_ISREG(status.st_mode):
         return None
     return _digest(path, status.st_mtime_ns, status.st_size)
 
@@ -46,9 +47,9 @@ def _add_fingerprint(endpoint: str, values: dict) -> None:
 
 
 def _keep_fingerprinted(response):
-    if (request.endpoint == "static" and response.status_code in (200, 304)
-            and request.args.get("v")
-            and request.args["v"] == fingerprint(request.view_args["filename"])):
+    version = request.args.get("v")
+    if (version and request.endpoint == "static" and response.status_code in (200, 304)
+            and version == fingerprint(request.view_args["filename"])):
         response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = YEAR
