@@ -3,6 +3,7 @@
 import contextvars
 import os
 import socket
+import threading
 from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -286,6 +287,22 @@ class MailCatcher:
             assert recipient not in received, f"{recipient} got two messages"
             received[recipient] = message_from_bytes(envelope.content, policy=default_policy)
         return received
+
+
+@contextmanager
+def serving(server):
+    """`server` (a socketserver: werkzeug's, http.server's) answering from a thread for as long
+    as the block runs. It stops at once at the end: serve_forever looks for the shutdown every
+    poll_interval, half a second by default, which each test using a server waited."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
+                              daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def free_port() -> int:

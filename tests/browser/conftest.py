@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from werkzeug.serving import make_server
 from crm.database import configure_engine
 from crm.demo import DEMO_TOTP_SECRET
 from crm.extensions import db, limiter
-from tests.conftest import build_app, mail_catcher
+from tests.conftest import build_app, mail_catcher, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -119,12 +118,8 @@ def live_app(shared_live_app, tmp_path, live_config, demo_database):
 def live_server(live_app):
     """The live application served on a free local port."""
     app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture

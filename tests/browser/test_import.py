@@ -3,7 +3,6 @@ the background thread runner and the htmx progress bar, then imports it again.""
 
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from crm.forums.models import Forum
 from crm.imports.models import ImportJob, ImportStatus
 from crm.imports.services import reason_text
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
-from tests.conftest import build_app
+from tests.conftest import build_app, serving
 
 SHARED_FILE = (Path(__file__).resolve().parents[3] / "shared" / "data"
                / "wexchange2024_attendees.csv")
@@ -37,11 +36,8 @@ def threaded_server(tmp_path, demo_database):
     )
     with app.app_context():
         forum_id = db.session.scalar(db.select(Forum.id).where(Forum.name == "WeXchange 2024"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", forum_id
-    server.shutdown()
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as server:
+        yield app, f"http://127.0.0.1:{server.server_port}", forum_id
     with app.app_context():
         db.engine.dispose()
 

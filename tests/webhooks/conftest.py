@@ -4,7 +4,6 @@ integrators to, keeps what it received, and answers the statuses it is given (th
 import hashlib
 import hmac
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +12,7 @@ import pytest
 
 from crm.auth.models import Role
 from crm.webhooks import services
-from tests.conftest import free_port
+from tests.conftest import free_port, serving
 from tests.factories import make_user
 
 TOLERANCE_SECONDS = 300  # older timestamps are refused: a replayed delivery fails
@@ -78,11 +77,8 @@ def receiver():
     receiver = Receiver()
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), _handler(receiver))
     receiver.url = f"http://127.0.0.1:{server.server_port}/hooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield receiver
 
 
 @pytest.fixture
