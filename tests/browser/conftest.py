@@ -4,6 +4,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import create_engine
 from werkzeug.serving import make_server
 
 from crm.database import configure_engine
-from crm.demo import DEMO_TOTP_SECRET
+from crm.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from crm.extensions import db, limiter
 from tests.conftest import build_app, mail_catcher, serving
 
@@ -189,6 +190,26 @@ def log_in(page, base_url: str, email: str, password: str,
         page.fill("#code", fresh_code(base_url, email, secret))
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
+
+
+# email -> the cookies a sign-in through the login form gave, earlier in the run.
+_sessions: dict[str, list] = {}
+
+
+def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Signed in as `email`, on the home page, as `log_in` leaves it: through the login form
+    (and the code page) the first time in the run, then with the session cookie that gave,
+    which every copy of the demo database accepts (the same user, the same session epoch):
+    half a second a test. The login form itself is tested in test_foundation and
+    test_two_factor. When the cookie is refused (a log-out in this test ended the user's
+    sessions), the form again."""
+    if email in _sessions:
+        page.context.add_cookies(_sessions[email])
+        page.goto(f"{base_url}/")
+        if not urlsplit(page.url).path.startswith("/login"):
+            return
+    log_in(page, base_url, email, password)
+    _sessions.setdefault(email, page.context.cookies())
 
 
 def open_menu(page) -> None:

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from crm.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 LAPTOP, PHONE = (1366, 768), (390, 844)
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -21,7 +20,7 @@ def open_as(browser, live_server):
         context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         contexts.append(context)
         page = context.new_page()
-        log_in(page, live_server, email, DEMO_PASSWORD)
+        sign_in(page, live_server, email)
         if language:
             page.locator(f".language-switcher button[value={language}]").click()
             page.wait_for_load_state()

@@ -8,10 +8,9 @@ import pytest
 
 from crm.auth.models import User
 from crm.calls.models import Application, Call
-from crm.demo import DEMO_PASSWORD
 from crm.demo.calls import SLUG
 from crm.extensions import db
-from tests.browser.conftest import log_in, log_out, screenshot, serious_accessibility_violations
+from tests.browser.conftest import log_out, screenshot, serious_accessibility_violations, sign_in
 from tests.conftest import mail_settings
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -77,7 +76,7 @@ def test_an_application_in_arabic_is_scored_accepted_and_becomes_a_project(
         first = db.session.scalar(db.select(User.id).where(User.email == "officer@demo.crm"))
         second = db.session.scalar(db.select(User.id).where(User.email == "officer2@demo.crm"))
 
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)  # reads Arabic
+    sign_in(page, live_server, "officer@demo.crm")  # reads Arabic
     page.goto(f"{live_server}/calls/{call_ids['id']}/applications/{application_id}")
     page.select_option("#reviewer_id", str(first))
     page.get_by_role("button", name="إضافة المقيّم").click()
@@ -88,12 +87,12 @@ def test_an_application_in_arabic_is_scored_accepted_and_becomes_a_project(
     _score(page, live_server, call_ids, application_id, ["5", "4", "8"], check_page=True)
     log_out(page)
 
-    log_in(page, live_server, "officer2@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer2@demo.crm")
     _score(page, live_server, call_ids, application_id, ["4", "4", "6"])
     assert re.search(r"\d+ / 100", page.locator("#reviews").inner_text())
     log_out(page)
 
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer@demo.crm")
     page.goto(f"{live_server}/calls/{call_ids['id']}")
     assert "فاطمة الزهراء أيت علي" in page.locator("#applications").inner_text()
     assert serious_accessibility_violations(page) == []

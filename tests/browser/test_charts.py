@@ -5,8 +5,7 @@ and time's direction named on time axes."""
 import pytest
 
 from crm.auth import services as auth_services
-from crm.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 LAPTOP, PHONE = (1366, 768), (390, 844)
 PATHS = ["/reports/funding", "/reports/impact", "/reports/funnel", "/reports/forums"]
@@ -58,7 +57,7 @@ def test_report_charts_are_legible(browser, live_app, live_server, language, siz
                                    language)
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
-    log_in(page, live_server, "manager@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "manager@demo.crm")
     for path in PATHS:
         page.goto(live_server + path)
         assert page.locator("html").get_attribute("lang") == language

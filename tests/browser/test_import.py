@@ -9,12 +9,11 @@ import pytest
 from flask_babel import force_locale
 from werkzeug.serving import make_server
 
-from crm.demo import DEMO_PASSWORD
 from crm.extensions import db
 from crm.forums.models import Forum
 from crm.imports.models import ImportJob, ImportStatus
 from crm.imports.services import reason_text
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
 from tests.conftest import build_app, serving
 
 SHARED_FILE = (Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -69,7 +68,7 @@ def _wait_for(page, selector: str) -> None:
 def test_an_officer_imports_the_forum_file_in_french_and_a_second_import_creates_nobody(
         page, threaded_server):
     app, base, forum_id = threaded_server
-    log_in(page, base, "officer2@demo.crm", DEMO_PASSWORD)  # Youssef Tazi works in French
+    sign_in(page, base, "officer2@demo.crm")  # Youssef Tazi works in French
     assert page.locator("html").get_attribute("lang") == "fr"
 
     _upload_and_map(page, base, forum_id, shots="fr")
@@ -119,7 +118,7 @@ def _set_job(app, job_id: int, **values) -> None:
 def test_the_progress_bar_follows_the_job_and_the_page_reloads_when_it_stops(
         page, threaded_server):
     app, base, forum_id = threaded_server
-    log_in(page, base, "officer2@demo.crm", DEMO_PASSWORD)
+    sign_in(page, base, "officer2@demo.crm")
     page.goto(f"{base}/forums/{forum_id}/imports/new")
     page.set_input_files("#file", str(SHARED_FILE))
     page.locator("main form button[type=submit]").click()
@@ -144,7 +143,7 @@ def test_the_progress_bar_follows_the_job_and_the_page_reloads_when_it_stops(
 def test_the_import_pages_have_no_serious_accessibility_violation(axe_page, threaded_server):
     page = axe_page
     _app, base, forum_id = threaded_server
-    log_in(page, base, "officer2@demo.crm", DEMO_PASSWORD)
+    sign_in(page, base, "officer2@demo.crm")
     page.goto(f"{base}/forums/{forum_id}/imports/new")
     assert serious_accessibility_violations(page) == []
     page.set_input_files("#file", str(SHARED_FILE))
@@ -163,7 +162,7 @@ def test_the_import_pages_fit_a_phone_screen_in_arabic(browser, threaded_server)
     _app, base, forum_id = threaded_server
     context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
-    log_in(page, base, "officer@demo.crm", DEMO_PASSWORD)  # her language is Arabic
+    sign_in(page, base, "officer@demo.crm")  # her language is Arabic
     assert page.locator("html").get_attribute("dir") == "rtl"
     widths = {}
     page.goto(f"{base}/forums/{forum_id}/imports/new")

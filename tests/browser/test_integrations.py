@@ -2,8 +2,7 @@
 their documentation, two-factor settings, webhooks. Each is right to left and has no serious
 accessibility violation."""
 
-from crm.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, serious_accessibility_violations
+from tests.browser.conftest import serious_accessibility_violations, sign_in
 
 PAGES = ("/mailings", "/mailings/new", "/account/api-tokens", "/api/v1/docs",
          "/account/two-factor", "/admin/webhooks", "/admin/webhooks/new")
@@ -12,7 +11,7 @@ PAGES = ("/mailings", "/mailings/new", "/account/api-tokens", "/api/v1/docs",
 def test_the_integration_pages_read_right_to_left_without_serious_violations(axe_page,
                                                                              live_server):
     page = axe_page
-    log_in(page, live_server, "admin@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "admin@demo.crm")
     page.get_by_role("button", name="العربية").click()
     page.wait_for_load_state()
     for path in PAGES:

@@ -7,14 +7,13 @@ from datetime import date
 
 import pytest
 
-from crm.demo import DEMO_PASSWORD
 from crm.extensions import db
 from crm.people import services as people
 from crm.people.models import Person
 from crm.privacy import services as privacy
 from crm.privacy.models import Consent, ConsentPurpose, ConsentSource
 from crm.tags.models import Tag
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
 from tests.conftest import mail_settings
 
 SEGMENT = "نشرة منتدى 2026"
@@ -51,7 +50,7 @@ def test_a_mailing_reaches_only_consenting_people_and_unsubscribing_works(
         browser, axe_page, live_app, live_server, mailbox):
     page = axe_page
     made = _people(live_app)
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer@demo.crm")
     page.goto(f"{live_server}/people?tag={made['tag']}")
     page.locator("summary", has_text="حفظ هذه القائمة كشريحة").click()
     page.fill("#segment-name", SEGMENT)

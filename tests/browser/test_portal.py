@@ -6,12 +6,11 @@ import re
 import pytest
 
 from crm.auth.models import User
-from crm.demo import DEMO_PASSWORD
 from crm.extensions import db
 from crm.organizations.models import Membership
 from crm.people.models import Person
 from crm.projects.models import Project
-from tests.browser.conftest import log_in, log_out, screenshot, serious_accessibility_violations
+from tests.browser.conftest import log_out, screenshot, serious_accessibility_violations, sign_in
 from tests.conftest import mail_settings
 
 NEW_ARABIC_NAME = "تعاونية النور للنسيج التقليدي"
@@ -42,7 +41,7 @@ def test_from_the_invitation_email_to_the_portal_in_arabic(axe_page, live_app, l
                                                            mailbox):
     page = axe_page  # axe-core is injected on the portal's home
     person_id, email, organization_id = _someone_to_invite(live_app)
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)  # her language is Arabic
+    sign_in(page, live_server, "officer@demo.crm")  # her language is Arabic
     page.goto(f"{live_server}/people/{person_id}")
     page.select_option("#portal-access select[name=language]", "ar")
     page.locator("#portal-access form button[type=submit]").first.click()
@@ -88,7 +87,7 @@ def test_from_the_invitation_email_to_the_portal_in_arabic(axe_page, live_app, l
     screenshot(page, "portal-project-ar")
     log_out(page)
 
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer@demo.crm")
     changes = page.locator("section[aria-labelledby=portal-changes-title]")
     assert changes.locator(f"a[href='/organizations/{organization_id}']").count() >= 1
     page.goto(f"{live_server}/organizations/{organization_id}")

@@ -2,13 +2,12 @@
 
 import pytest
 
-from crm.demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
 
 
 def test_an_officer_creates_an_organization_and_a_project_and_moves_it_in_arabic(page,
                                                                                  live_server):
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)  # her language is Arabic
+    sign_in(page, live_server, "officer@demo.crm")  # her language is Arabic
     assert page.locator("html").get_attribute("dir") == "rtl"
 
     page.goto(f"{live_server}/organizations/new")
@@ -56,7 +55,7 @@ def test_an_officer_creates_an_organization_and_a_project_and_moves_it_in_arabic
 
 
 def test_an_exit_without_a_reason_is_refused_on_the_board(page, live_server):
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer@demo.crm")
     page.goto(f"{live_server}/pipeline")
     form = page.locator("form[hx-post]").first
     form.locator("xpath=ancestor::details").locator("summary").click()
@@ -70,7 +69,7 @@ def test_an_exit_without_a_reason_is_refused_on_the_board(page, live_server):
 def test_portfolio_pages_have_no_serious_accessibility_violation(axe_page, live_server, lang,
                                                                  native):
     page = axe_page
-    log_in(page, live_server, "admin@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "admin@demo.crm")
     page.get_by_role("button", name=native).click()
     page.wait_for_load_state()
     for path in ("/organizations", "/organizations/1", "/organizations/new", "/people",
@@ -85,7 +84,7 @@ def test_portfolio_pages_have_no_serious_accessibility_violation(axe_page, live_
 def test_portfolio_pages_fit_a_phone_screen(browser, live_server):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer@demo.crm")
     for path in ("/", "/organizations", "/people/1", "/projects", "/projects/1", "/pipeline"):
         page.goto(f"{live_server}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path

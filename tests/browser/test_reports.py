@@ -1,13 +1,12 @@
 """Reports in a real browser: the chart drawn right to left in Arabic, accessible, and the
 print layout on A4 without the menu and the filters."""
 
-from crm.demo import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS, log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import ARTIFACTS, screenshot, serious_accessibility_violations, sign_in
 
 
 def test_a_report_in_arabic_draws_its_chart_and_prints_on_a4(axe_page, live_server):
     page = axe_page
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)  # Arabic
+    sign_in(page, live_server, "officer@demo.crm")  # Arabic
     page.goto(f"{live_server}/reports/funnel")
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector("
@@ -26,7 +25,7 @@ def test_a_report_in_arabic_draws_its_chart_and_prints_on_a4(axe_page, live_serv
 
 
 def test_the_manager_answers_the_souss_massa_question_in_french(page, live_server):
-    log_in(page, live_server, "manager@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "manager@demo.crm")
     page.goto(f"{live_server}/reports/impact")
     page.select_option("#region", "souss-massa")
     page.locator("form[aria-labelledby=filters-title] button[type=submit]").click()

@@ -2,11 +2,10 @@
 them in bulk, then tags the whole segment."""
 
 from crm.auth.models import User
-from crm.demo import DEMO_PASSWORD
 from crm.extensions import db
 from crm.projects.models import Project
 from crm.tags.models import Tag
-from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.browser.conftest import screenshot, serious_accessibility_violations, sign_in
 
 SEGMENT = "مشاريعي قيد الدراسة"
 TAG = "أولوية 2027"
@@ -26,7 +25,7 @@ def test_an_officer_saves_a_segment_and_acts_on_it_in_bulk(axe_page, live_app, l
     officer_id, stages = _her_projects(live_app)
     ids = sorted(stages)
     assert len(ids) >= 3, "the demo gives the officer several projects"
-    log_in(page, live_server, "officer@demo.crm", DEMO_PASSWORD)
+    sign_in(page, live_server, "officer@demo.crm")
     page.goto(f"{live_server}/projects?officer={officer_id}")
     page.locator("summary", has_text="حفظ هذه القائمة كشريحة").click()
     page.fill("#segment-name", SEGMENT)
