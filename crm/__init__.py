@@ -110,6 +110,7 @@ def register_hooks(app: Flask) -> None:
     from crm.api.errors import register_api_errors
     from crm.audit.web import register_audit
     from crm.common.static_files import register_static_files
+    from crm.common.web import register_template_helpers
     from crm.errors import register_error_handlers
     from crm.i18n import register_i18n
     from crm.navigation import register_navigation
@@ -123,4 +124,5 @@ def register_hooks(app: Flask) -> None:
     register_navigation(app)
     register_security(app)
     register_static_files(app)
+    register_template_helpers(app)
     register_events(app)

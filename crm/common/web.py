@@ -109,3 +109,25 @@ def _is_id_filter(name: str) -> bool:
 def register_input_guards(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(_refuse_bad_query)
+
+
+# A page following a background job (an import, a bulk action, a mailing) asks for its
+# progress a quarter of a second after it opens, then twice as late each time, until its own
+# pace: a small job is over before the first second is out, and its user sees it then.
+FIRST_POLL_MS = 250
+
+
+def next_poll(every_s: int) -> tuple[str, int]:
+    """The htmx trigger of the next progress question, and the `polls` to send with it (how
+    many this page asked before; anything unreadable is none). The early questions come with
+    the page's own pace as well, should one of them fail."""
+    value = request.args.get("polls", "")
+    asked = min(int(value), 8) if value.isascii() and value.isdigit() and len(value) < 4 else 0
+    delay_ms = FIRST_POLL_MS << asked
+    if delay_ms >= every_s * 1000:
+        return f"every {every_s}s", asked + 1
+    return f"load delay:{delay_ms}ms, every {every_s}s", asked + 1
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["next_poll"] = next_poll

@@ -454,8 +454,8 @@ def test_a_running_job_shows_a_progress_bar_that_polls_and_reloads_when_done(
     page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}"))
     assert '<progress id="job-progress-bar"' in page and 'value="120" max="321"' in page
     assert "120 of 321 lines" in page and 'role="status" aria-live="polite"' in page
-    assert f'hx-get="/forums/{forum.id}/imports/{job_id}/progress"' in page
-    assert 'hx-trigger="every 1s"' in page and 'hx-swap="outerHTML"' in page
+    assert f'hx-get="/forums/{forum.id}/imports/{job_id}/progress?polls=1"' in page
+    assert 'hx-trigger="load delay:250ms, every 1s"' in page and 'hx-swap="outerHTML"' in page
     assert '<meta http-equiv="refresh" content="3">' in page
 
     fragment = client.get(f"/forums/{forum.id}/imports/{job_id}/progress",
@@ -470,6 +470,22 @@ def test_a_running_job_shows_a_progress_bar_that_polls_and_reloads_when_done(
     assert "hx-get" not in _text(fragment)
     page = _text(client.get(f"/forums/{forum.id}/imports/{job_id}"))
     assert 'http-equiv="refresh"' not in page and "<progress" not in page
+
+
+@pytest.mark.parametrize("polls, trigger, next_polls", [
+    ("1", "load delay:500ms, every 1s", 2), ("2", "every 1s", 3), ("3", "every 1s", 4),
+    ("9", "every 1s", 9), ("", "load delay:250ms, every 1s", 1),
+    ("x", "load delay:250ms, every 1s", 1), ("99999", "load delay:250ms, every 1s", 1)])
+def test_the_progress_is_asked_again_soon_then_every_second(client, login_as, db, forum,
+                                                            shared_bytes, polls, trigger,
+                                                            next_polls):
+    login_as(Role.OFFICER)
+    job_id = upload_ok(client, forum, shared_bytes)
+    _set_status(db, job_id, ImportStatus.IMPORTING, processed_rows=120)
+    fragment = _text(client.get(f"/forums/{forum.id}/imports/{job_id}/progress",
+                                query_string={"polls": polls}, headers={"HX-Request": "true"}))
+    assert f'hx-trigger="{trigger}"' in fragment
+    assert f'/progress?polls={next_polls}"' in fragment
 
 
 def test_a_failed_job_shows_its_error_and_the_way_back_to_the_mapping(client, login_as, db,
