@@ -2,7 +2,10 @@
 
 import os
 import shutil
+import threading
 import time
+from functools import cache, partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -147,8 +150,28 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+class _Cached(SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Cache-Control", "public, max-age=3600")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@cache
+def axe_url() -> str:
+    """axe-core's address on a local server of this test process, which lets the browser keep
+    the file and V8 its compiled code: given as the file's text, each page parsed and compiled
+    it again (a sixth of a second a page, a third of each check)."""
+    handler = partial(_Cached, directory=str(AXE.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/{AXE.name}"
+
+
 def serious_accessibility_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=axe_url())
     # Only violations are read: axe then skips the details of what passed (its own advice).
     result = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})")
