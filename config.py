@@ -131,7 +131,7 @@ class TestingConfig(Config):
     DOCUMENTS_FOLDER = os.path.join(tempfile.gettempdir(), "crm-test-documents")
     DOCUMENTS_STORE = "local"  # never a bucket named in the developer's environment
     # A cheap scrypt cost keeps the suite fast; the algorithm stays the same.
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:128:8:1"
     PROPAGATE_EXCEPTIONS = False
 
 

@@ -13,7 +13,7 @@ from crm.auth.models import Role, User
 from crm.extensions import db
 
 PASSWORD = "correct-horse-battery"
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:128:8:1")
 # The authenticator key of the test accounts that have two-factor sign-in on.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
