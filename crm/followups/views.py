@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from crm.auth import services as auth_services
 from crm.auth.permissions import can, ensure, public, require
@@ -28,6 +29,15 @@ from crm.people.services import get_person
 from crm.projects.services import get_project
 
 bp = Blueprint("followups", __name__)
+
+
+@bp.app_template_global()
+def followup_buttons() -> dict[str, str]:
+    """What the buttons of every follow-up on a page share, asked once for the page: their
+    labels and the CSRF token (asked for each of 75 follow-ups, they were a sixth of the
+    follow-ups page)."""
+    return {"done": _("Done…"), "reschedule": _("Reschedule"), "cancel": _("Cancel"),
+            "csrf_token": generate_csrf()}
 
 
 @bp.app_template_test("overdue")
