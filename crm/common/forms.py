@@ -2,8 +2,11 @@
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
-from flask_babel import format_decimal
+from babel import support
+from flask import current_app
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -16,6 +19,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.i18n import messages_path
 from wtforms.widgets import Select
 
 from crm.common.ids import INTEGER_MAX
@@ -63,9 +67,40 @@ def _input_checks(field) -> list:
     return [_refuse_nul]
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the reader's language when they are
+    written, as Flask-WTF gives them, but each language's catalog read from disk once rather
+    than on each request that made a form."""
+
+    @staticmethod
+    def _catalog():
+        locale = get_locale()
+        return _wtforms_catalog(str(locale)) if locale else support.NullTranslations()
+
+    def gettext(self, string):
+        return self._catalog().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self._catalog().ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 class CrmForm(FlaskForm):
     """The base of every form: NUL bytes refused on any field, numbers capped to what the
     columns hold, bidi control characters dropped from single-line text."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _WTFORMS_MESSAGES
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         extra_filters = dict(extra_filters or {})

@@ -154,6 +154,19 @@ def test_an_officer_adds_a_session_named_in_three_languages(client, login_as, db
                      r'[^>]*dir="rtl"', page)
 
 
+@pytest.mark.parametrize("language, refused", [
+    ("fr", "N&#39;est pas un choix valide."), ("ar", "اختيار غير صحيح."),
+    ("en", "Not a valid choice.")])
+def test_the_messages_of_wtforms_itself_are_in_the_readers_language(client, login_as, db,
+                                                                     language, refused):
+    login_as(Role.OFFICER, language=language)
+    forum = make_forum(sessions=())
+    for _ in range(2):  # the second request reads the catalog kept from the first
+        response = client.post(f"/forums/{forum.id}/sessions", data={
+            "kind": "no-such-kind", "name_fr": "Ouverture", "name_ar": "الافتتاح"})
+        assert response.status_code == 200 and refused in _text(response)
+
+
 def test_a_session_without_its_french_name_is_refused_and_kept(client, login_as, db):
     login_as(Role.OFFICER)
     forum = make_forum(sessions=())
