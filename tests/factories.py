@@ -8,12 +8,14 @@ from datetime import timedelta
 import pyotp
 from werkzeug.security import generate_password_hash
 
+from config import TestingConfig
 from crm.auth import two_factor
 from crm.auth.models import Role, User
 from crm.extensions import db
 
 PASSWORD = "correct-horse-battery"
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:128:8:1")
+# Hashed as the test app hashes (its cheap scrypt cost), once for every user the tests make.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method=TestingConfig.PASSWORD_HASH_METHOD)
 # The authenticator key of the test accounts that have two-factor sign-in on.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
