@@ -6,7 +6,14 @@ from functools import lru_cache
 
 from babel import Locale, dates, numbers
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_currency, format_date, get_locale, gettext, to_user_timezone
+from flask_babel import (
+    format_currency,
+    format_date,
+    get_locale,
+    get_translations,
+    gettext,
+    to_user_timezone,
+)
 from flask_login import current_user
 
 from crm.common.places import city_label
@@ -106,7 +113,34 @@ def format_mad(amount: Decimal | int | None) -> str:
     return format_currency(amount, "MAD")
 
 
+def install_template_gettext(app: Flask) -> None:
+    """The templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext`: Jinja's new-style
+    callables, as Flask-Babel installs them, reading the catalog of the current locale (a
+    forced one included) from a dict kept per locale. Flask-Babel finds it again on each call,
+    through five lookups in `g`: 30 µs a message, and a list page shows about fifty."""
+    catalogs = {}
+
+    def catalog():
+        locale = get_locale()
+        found = catalogs.get(locale)
+        if found is None:
+            found = catalogs[locale] = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: catalog().ugettext(string),
+        ngettext=lambda singular, plural, n: catalog().ungettext(singular, plural, n),
+        pgettext=lambda context, string: catalog().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: catalog().unpgettext(
+            context, singular, plural, n),
+        newstyle=True,
+    )
+    # `_` is the same callable rather than Jinja's alias, which looks `gettext` up on each call.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
+
+
 def register_i18n(app: Flask) -> None:
+    install_template_gettext(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -124,6 +124,24 @@ def test_catalogs_compile(tmp_path):
                         "-o", str(tmp_path / f"{lang}.mo"), "-l", lang], check=True)
 
 
+def test_templates_translate_in_the_page_language_and_in_a_forced_one(app):
+    """`_`, `gettext` and `ngettext` in templates follow the request's language, and an email
+    written inside the request in its recipient's language (force_locale) takes that one."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = ('{{ _("Filters") }}|{{ gettext("Filters") }}|'
+                '{{ ngettext("%(num)d attended", "%(num)d attended", 3) }}')
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert render_template_string(template) == "Filtres|Filtres|3 présent·e·s"
+        with force_locale("ar"):
+            assert render_template_string(template) == (
+                "عوامل التصفية|عوامل التصفية|حضر 3 أشخاص")
+        with force_locale("en"):
+            assert render_template_string(template) == "Filters|Filters|3 attended"
+        assert render_template_string(template).startswith("Filtres|")
+
+
 @pytest.mark.parametrize("lang, expected_digits", [("fr", "1 234 567,50"), ("en", "1,234,567.50")])
 def test_mad_amounts_follow_the_locale(app, lang, expected_digits):
     from flask_babel import force_locale
