@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -223,11 +224,9 @@ def project_rows(query):
 def list_cohorts() -> list[str]:
     """The cohorts in use, newest first: the forum editions projects came through (latest
     held first), then the other cohorts' texts in reverse order ("2025" before "2024")."""
-    editions = db.select(Forum.name).where(Forum.id.in_(
-        db.select(Project.forum_id).where(Project.forum_id.is_not(None)))).order_by(
-        Forum.held_on.desc(), Forum.id.desc())
-    names = list(dict.fromkeys(db.session.scalars(editions)))
-    return names + [text for text in _cohort_texts() if text not in names]
+    names = list(dict.fromkeys(db.session.scalars(_editions_query())))
+    return names + [text for text in db.session.scalars(_cohort_texts_query())
+                    if text not in names]
 
 
 def sort_cohorts(names: Iterable[str]) -> list[str]:
@@ -236,7 +235,18 @@ def sort_cohorts(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=lambda name: (rank.get(name, len(rank)), name))
 
 
-def _cohort_texts() -> list[str]:
+# The two statements of `list_cohorts` are built once: they hold no parameter, and building
+# the recursive one took four times as long as running it (0.6 against 0.15 ms).
+@cache
+def _editions_query():
+    """The names of the forum editions projects came through, latest held first."""
+    return db.select(Forum.name).where(Forum.id.in_(
+        db.select(Project.forum_id).where(Project.forum_id.is_not(None)))).order_by(
+        Forum.held_on.desc(), Forum.id.desc())
+
+
+@cache
+def _cohort_texts_query():
     """The free-text cohorts, descending, read as a "loose index scan": one step down the
     cohort index per cohort (there are a handful) rather than DISTINCT over every project."""
     named = Project.cohort != ""
@@ -245,7 +255,7 @@ def _cohort_texts() -> list[str]:
     below = db.select(func.max(Project.cohort)).where(named, Project.cohort < steps.c.cohort)
     steps = steps.union_all(db.select(below.scalar_subquery()).where(
         steps.c.cohort.is_not(None)))
-    return list(db.session.scalars(db.select(steps.c.cohort).where(steps.c.cohort.is_not(None))))
+    return db.select(steps.c.cohort).where(steps.c.cohort.is_not(None))
 
 
 def forum_choices() -> list[tuple[int, str]]:
