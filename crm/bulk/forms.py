@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.bulk.models import BulkAction
-from crm.common.forms import CrmForm, LeanSelect
+from crm.common.forms import CrmForm, LeanSelectField
 from crm.followups.models import FollowUpKind
 from crm.forums.models import ParticipationRole
 
@@ -37,17 +37,15 @@ class BulkStartForm(CrmForm):
 class BulkForm(BulkStartForm):
     """The whole bulk form: the first step's fields and what each action needs."""
 
-    stage = SelectField(_l("Stage"), choices=[], validate_choice=False, widget=LeanSelect())
+    stage = LeanSelectField(_l("Stage"), choices=[], validate_choice=False)
     note = TextAreaField(_l("Note (the reason, for an exit stage)"),
                          validators=[Length(max=2000)])
-    officer_id = SelectField(_l("Officer"), choices=[], validate_choice=False,
-                             widget=LeanSelect())
+    officer_id = LeanSelectField(_l("Officer"), choices=[], validate_choice=False)
     tag = StringField(_l("Tag"), validators=[Length(max=60)])
     title = StringField(_l("Follow-up"), validators=[Length(max=200)])
     kind = SelectField(_l("Kind of follow-up"), choices=FollowUpKind.choices, default="call")
     due_on = DateField(_l("Due on"), validators=[Optional()])
-    session_id = SelectField(_l("Forum session"), choices=[], validate_choice=False,
-                             widget=LeanSelect())
+    session_id = LeanSelectField(_l("Forum session"), choices=[], validate_choice=False)
     role = SelectField(_l("Role"), choices=ParticipationRole.choices, default="participant")
     attended = BooleanField(_l("Attended"))
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
+from wtforms import DateField
 from wtforms.validators import Optional
 
 from crm.auth.models import Role
 from crm.common.flags import has_flag
-from crm.common.forms import CrmForm, LeanSelect
+from crm.common.forms import CrmForm, LeanSelectField
 from crm.common.reference import Region, Theme
 from crm.extensions import db
 from crm.organizations.models import Organization, OrganizationKind
@@ -93,11 +93,11 @@ class ReportFilterForm(CrmForm):
 
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
-    region = SelectField(_l("Region"), validators=[Optional()], widget=LeanSelect())
-    kind = SelectField(_l("Organization kind"), validators=[Optional()], widget=LeanSelect())
-    officer = SelectField(_l("Officer"), validators=[Optional()], widget=LeanSelect())
-    cohort = SelectField(_l("Cohort"), validators=[Optional()], widget=LeanSelect())
-    theme = SelectField(_l("Theme"), validators=[Optional()], widget=LeanSelect())
+    region = LeanSelectField(_l("Region"), validators=[Optional()])
+    kind = LeanSelectField(_l("Organization kind"), validators=[Optional()])
+    officer = LeanSelectField(_l("Officer"), validators=[Optional()])
+    cohort = LeanSelectField(_l("Cohort"), validators=[Optional()])
+    theme = LeanSelectField(_l("Theme"), validators=[Optional()])
 
     def fill_choices(self) -> None:
         self.region.choices = _choices(Region.choices(), _l("Every region"))

@@ -92,6 +92,21 @@ def test_a_bad_filter_is_ignored_not_an_error(client, login_as):
     assert "Identified" in _text(response)
 
 
+def test_the_filters_show_what_was_chosen_and_refuse_an_unknown_officer(client, login_as):
+    officer = make_user(Role.OFFICER, full_name="Salma Idrissi")
+    make_project(officer=officer)
+    login_as(Role.MANAGER)
+    page = _text(client.get(f"/reports/funnel?officer={officer.id}&region=souss-massa"))
+    assert f'<option value="{officer.id}" selected>Salma Idrissi</option>' in page
+    assert '<option value="souss-massa" selected>Souss-Massa</option>' in page
+    assert '<option value="" selected>' not in page.split('id="officer"')[1].split("</select>")[0]
+
+    page = _text(client.get("/reports/funnel?officer=999999"))
+    officer_select = page.split('id="officer"')[1].split("</select>")[0]
+    assert "selected" not in officer_select and 'aria-invalid="true"' in page
+    assert "Not a valid choice." in page
+
+
 def test_printing_hides_the_filters_and_shows_them_as_text(client, login_as):
     make_project()
     login_as(Role.MANAGER)
