@@ -100,6 +100,7 @@ def test_the_filters_show_what_was_chosen_and_refuse_an_unknown_officer(client, 
     assert f'<option value="{officer.id}" selected>Salma Idrissi</option>' in page
     assert '<option value="souss-massa" selected>Souss-Massa</option>' in page
     assert '<option value="" selected>' not in page.split('id="officer"')[1].split("</select>")[0]
+    assert '<select class="form-select" id="officer"' in page
 
     page = _text(client.get("/reports/funnel?officer=999999"))
     officer_select = page.split('id="officer"')[1].split("</select>")[0]
