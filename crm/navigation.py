@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -40,12 +41,36 @@ NAV_ITEMS = [
 ]
 
 
+@dataclass(frozen=True)
+class NavLink:
+    endpoint: str
+    url: str
+    label: str
+
+
+def _menus(app: Flask) -> dict:
+    """The current user's main menu and settings menu: links in the page's language."""
+    items = [item for item in NAV_ITEMS
+             if item.endpoint in app.view_functions and can(current_user, item.permission)]
+    links = [(item, NavLink(item.endpoint, url_for(item.endpoint), str(item.label)))
+             for item in items]
+    return {"nav_items": [link for item, link in links if not item.settings],
+            "settings_items": [link for item, link in links if item.settings]}
+
+
 def register_navigation(app: Flask) -> None:
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
+    # Without a record, a permission depends on the role alone: the menus are the same for
+    # every user of a role, reading one language (kept per address root as well, which
+    # their links begin with).
+    menus = {}
 
     @app.context_processor
     def inject_nav_items():
-        items = [item for item in NAV_ITEMS
-                 if item.endpoint in app.view_functions and can(current_user, item.permission)]
-        return {"nav_items": [item for item in items if not item.settings],
-                "settings_items": [item for item in items if item.settings]}
+        if not current_user.is_authenticated:
+            return {"nav_items": [], "settings_items": []}
+        key = (current_user.role, str(get_locale()), request.script_root)
+        found = menus.get(key)
+        if found is None:
+            found = menus[key] = _menus(app)
+        return found
