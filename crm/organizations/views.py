@@ -114,6 +114,9 @@ def create_organization():
 # Follow-ups shown on an organization's page (its projects' and members' too) before "show
 # them all": each carries its own buttons, and a hundred of them cost the page 25 ms.
 FOLLOWUPS_SHOWN = 15
+# People shown on an organization's page before "show all": a cooperative may count hundreds
+# (the people list, filtered on the organization, pages through them).
+MEMBERS_SHOWN = 25
 
 
 @bp.get("/organizations/<int:organization_id>")
@@ -126,6 +129,9 @@ def show_organization(organization_id: int):
     labels = sdg_labels()
     projects = project_services.projects_of_organization(organization.id)
     every_followup = request.args.get("followups") == "all"
+    every_member = request.args.get("members") == "all"
+    members = sorted(organization.memberships,
+                     key=lambda m: (m.person.last_name.casefold(), m.person.id))
     followups = followup_services.followups_of(
         organization_id=organization.id, rolled_up=True,
         limit=None if every_followup else FOLLOWUPS_SHOWN + 1)
@@ -133,8 +139,11 @@ def show_organization(organization_id: int):
         "organizations/show_organization.html",
         organization=organization,
         merged_into=merged_into,
-        members=sorted(organization.memberships,
-                       key=lambda m: (m.person.last_name.casefold(), m.person.id)),
+        members=members[:None if every_member else MEMBERS_SHOWN],
+        members_count=len(members),
+        more_members_url=None if every_member or len(members) <= MEMBERS_SHOWN else
+        url_for("organizations.show_organization", organization_id=organization.id,
+                members="all", _anchor="members-title"),
         projects=projects,
         funding=funding_services.funding_panel(organization_id=organization.id),
         impact=impact_services.impact_panel([p.id for p in projects],

@@ -419,6 +419,35 @@ def test_adding_and_removing_a_member(client, login_as, db):
     assert any("member_removed" in changes for changes in history)
 
 
+def test_a_large_organization_shows_its_first_people_and_a_link_to_all(client, login_as):
+    from crm.organizations.views import MEMBERS_SHOWN
+
+    login_as(Role.MANAGER)
+    organization = make_organization()
+    people = [make_person(last_name=f"Nom{n:03d}") for n in range(MEMBERS_SHOWN + 1)]
+    for person in people:
+        make_membership(organization, person)
+
+    page = client.get(f"/organizations/{organization.id}").get_data(as_text=True)
+    shown = re.findall(r'href="/people/(\d+)"', page)
+    assert shown == [str(person.id) for person in people[:MEMBERS_SHOWN]]
+    link = f"/organizations/{organization.id}?members=all#members-title"
+    assert f'<a href="{link}">Show all {MEMBERS_SHOWN + 1} people</a>' in page
+
+    page = client.get(link).get_data(as_text=True)
+    assert re.findall(r'href="/people/(\d+)"', page) == [str(person.id) for person in people]
+    assert "#members-title" not in page
+
+
+def test_a_small_organization_shows_all_its_people_without_a_link(client, login_as):
+    login_as(Role.MANAGER)
+    organization = make_organization()
+    make_membership(organization, make_person())
+    page = client.get(f"/organizations/{organization.id}").get_data(as_text=True)
+    assert len(re.findall(r'href="/people/(\d+)"', page)) == 1
+    assert "#members-title" not in page
+
+
 def test_removing_a_membership_of_another_organization_is_404(client, login_as, db):
     login_as(Role.OFFICER)
     organization, other = make_organization(), make_organization()
