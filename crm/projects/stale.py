@@ -28,16 +28,21 @@ def note_activity(project_id: int | None, when: datetime | date) -> None:
 
 def recompute_last_activity() -> None:
     """Every project's last activity, from its stage entry and its interactions (after a bulk
-    load, which writes rows without the services)."""
-    latest = (sa.select(func.max(Interaction.occurred_on))
-              .where(Interaction.project_id == Project.id).scalar_subquery())
+    load, which writes rows without the services). The latest interaction of every project is
+    found in one pass (GROUP BY), then joined: asked project by project, PostgreSQL walked the
+    date index of every interaction for each project that had few or none (20,000 projects
+    and 200,000 interactions: stopped after 16 minutes)."""
+    latest = (sa.select(Interaction.project_id, func.max(Interaction.occurred_on).label("day"))
+              .where(Interaction.project_id.is_not(None))
+              .group_by(Interaction.project_id).subquery())
     if db.session.get_bind().dialect.name == "sqlite":
-        latest = func.datetime(latest)  # a date read as the start of its day
+        at = func.datetime(latest.c.day)  # a date read as the start of its day
     else:
-        latest = sa.cast(latest, sa.DateTime)
+        at = sa.cast(latest.c.day, sa.DateTime)
     db.session.execute(sa.update(Project).values(last_activity_at=Project.stage_entered_at))
-    db.session.execute(sa.update(Project).where(latest > Project.last_activity_at)
-                       .values(last_activity_at=latest))
+    db.session.execute(sa.update(Project)
+                       .where(Project.id == latest.c.project_id, at > Project.last_activity_at)
+                       .values(last_activity_at=at))
 
 
 def condition(now: datetime | None = None):

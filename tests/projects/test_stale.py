@@ -92,13 +92,17 @@ def test_a_move_is_activity_and_a_bulk_load_recomputes_the_dates(db):
     pipeline.move_project(officer, project, pipeline.get_stage("applied"))
     assert stale.count_stale(officer.id) == 0
     _idle_for(db, project, 200)
+    quiet = make_project(officer=officer, stage="contacted")
+    _idle_for(db, quiet, 200)
     db.session.execute(sa.insert(Interaction), [{
-        "kind": "call", "occurred_on": date.today() - timedelta(days=3), "summary": "x",
+        "kind": "call", "occurred_on": date.today() - timedelta(days=days), "summary": "x",
         "notes": "", "project_id": project.id, "created_at": utcnow(),
-        "updated_at": utcnow()}])
+        "updated_at": utcnow()} for days in (30, 3, 300)])
     stale.recompute_last_activity()
     db.session.refresh(project)
-    assert project.idle_days == 3 and stale.count_stale(officer.id) == 0
+    db.session.refresh(quiet)
+    assert project.idle_days == 3 and quiet.idle_days == 200
+    assert stale.count_stale(officer.id) == 1
 
 
 def test_managers_see_the_flagged_projects_per_stage(client, login_as, db):
