@@ -32,10 +32,13 @@ def test_the_organization_page_rolls_up_its_projects_and_members(client, login_a
                                  "Appel à Hanane", person=member)
     interactions.log_interaction(officer, InteractionKind.CALL, date.today(),
                                  "Appel sans rapport", person=stranger)
+    interactions.log_interaction(officer, InteractionKind.MEETING, date.today(),
+                                 "Assemblée de la coopérative", organization=organization)
     make_followup(officer, title="Envoyer le devis", project=project)
     make_followup(officer, title="Relancer Hanane", person=member)
     page = client.get(f"/organizations/{organization.id}").text
-    for text in ("Visite du moulin", "Appel à Hanane", "Envoyer le devis", "Relancer Hanane",
+    for text in ("Visite du moulin", "Appel à Hanane", "Assemblée de la coopérative",
+                 "Envoyer le devis", "Relancer Hanane",
                  "Moulin solaire</bdi>", "Hanane Ouali</bdi>"):
         assert text in page, text
     assert "Appel sans rapport" not in page
