@@ -119,6 +119,17 @@ FOLLOWUPS_SHOWN = 15
 MEMBERS_SHOWN = 25
 
 
+def _first_shown(items: list, shown: int, every: bool, what: str,
+                 organization_id: int) -> tuple[list, str | None]:
+    """(the items the organization's page shows, the link that shows them all or None): every
+    item when the page asked for all (`?<what>=all`) or there are no more than `shown`."""
+    if every or len(items) <= shown:
+        return items, None
+    return items[:shown], url_for("organizations.show_organization",
+                                  organization_id=organization_id, **{what: "all"},
+                                  _anchor=f"{what}-title")
+
+
 @bp.get("/organizations/<int:organization_id>")
 @require("organization.view")
 def show_organization(organization_id: int):
@@ -128,22 +139,23 @@ def show_organization(organization_id: int):
                    if organization.merged_into_id else None)
     labels = sdg_labels()
     projects = project_services.projects_of_organization(organization.id)
-    every_followup = request.args.get("followups") == "all"
-    every_member = request.args.get("members") == "all"
     members = sorted(organization.memberships,
                      key=lambda m: (m.person.last_name.casefold(), m.person.id))
-    followups = followup_services.followups_of(
-        organization_id=organization.id, rolled_up=True,
-        limit=None if every_followup else FOLLOWUPS_SHOWN + 1)
+    shown_members, more_members_url = _first_shown(
+        members, MEMBERS_SHOWN, request.args.get("members") == "all", "members",
+        organization.id)
+    every_followup = request.args.get("followups") == "all"
+    followups, more_followups_url = _first_shown(
+        followup_services.followups_of(organization_id=organization.id, rolled_up=True,
+                                       limit=None if every_followup else FOLLOWUPS_SHOWN + 1),
+        FOLLOWUPS_SHOWN, every_followup, "followups", organization.id)
     return render_template(
         "organizations/show_organization.html",
         organization=organization,
         merged_into=merged_into,
-        members=members[:None if every_member else MEMBERS_SHOWN],
+        members=shown_members,
         members_count=len(members),
-        more_members_url=None if every_member or len(members) <= MEMBERS_SHOWN else
-        url_for("organizations.show_organization", organization_id=organization.id,
-                members="all", _anchor="members-title"),
+        more_members_url=more_members_url,
         projects=projects,
         funding=funding_services.funding_panel(organization_id=organization.id),
         impact=impact_services.impact_panel([p.id for p in projects],
@@ -151,10 +163,8 @@ def show_organization(organization_id: int):
         interactions=interaction_services.interactions_of(organization_id=organization.id,
                                                           rolled_up=True),
         interaction_target={"organization_id": organization.id},
-        followups=followups[:None if every_followup else FOLLOWUPS_SHOWN],
-        more_followups_url=None if every_followup or len(followups) <= FOLLOWUPS_SHOWN else
-        url_for("organizations.show_organization", organization_id=organization.id,
-                followups="all", _anchor="followups-title"),
+        followups=followups,
+        more_followups_url=more_followups_url,
         rolled_up_of=organization.id,
         followup_target={"organization_id": organization.id},
         history=audit_history.history(services.ENTITY, organization.id),
